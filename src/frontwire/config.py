@@ -24,7 +24,7 @@ class Settings:
     db: str = "frontwire.duckdb"
     batch_size: int = 32
     cache_dir: str = user_cache_dir("frontwire")
-    max_bytes: int = 50_000_000  # larger inputs are refused with a clear message
+    max_bytes: int = 5_000_000  # larger input files are refused with a clear message
 
     def merged(self, **overrides: Any) -> Settings:
         """Return a copy with the given non-None overrides (CLI flags) applied."""

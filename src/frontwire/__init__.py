@@ -1,0 +1,33 @@
+"""frontwire: war and conflict reporting in, a traceable event record out.
+
+    >>> import frontwire
+    >>> from datetime import date
+    >>> result = frontwire.extract(text, published=date(2023, 1, 4))   # doctest: +SKIP
+    >>> result.places, result.times, result.claims, result.events       # doctest: +SKIP
+
+For many articles build one ``Pipeline`` and call ``process`` (batches, a Rejection for
+each input that cannot be processed) or ``extract`` per text.
+"""
+
+from .model import (
+    Actor,
+    Article,
+    Claim,
+    Entity,
+    Event,
+    Evidence,
+    Location,
+    Place,
+    Rejection,
+    Removal,
+    Result,
+    TimeSpan,
+)
+from .pipeline import Pipeline, extract
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Actor", "Article", "Claim", "Entity", "Event", "Evidence", "Location", "Pipeline", "Place",
+    "Rejection", "Removal", "Result", "TimeSpan", "__version__", "extract",
+]

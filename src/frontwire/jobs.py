@@ -1,0 +1,73 @@
+"""Jobs the CLI (and other programs) run: read inputs, process, store, report.
+
+Kept out of ``cli.py`` so tests and notebooks call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from .ingest import read_inputs
+from .model import Article, Rejection, Result
+from .nlp import model_name
+from .pipeline import Pipeline
+from .store import Store
+
+
+@dataclass
+class IngestSummary:
+    stored: int = 0
+    already: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def processed(self) -> int:
+        return self.stored + self.already
+
+
+def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
+           published: date | None = None, force: bool = False,
+           on_item: Callable[[Result | Rejection | Article], None] | None = None) -> IngestSummary:
+    """Read, process and store articles; each article in its own transaction.
+
+    Articles already stored (same id) are skipped before processing unless ``force``, so
+    re-ingesting is a cheap no-op. Rejections are collected, never raised.
+    """
+    summary = IngestSummary()
+    model = model_name(pipeline.nlp)
+    origins: dict[str, str | None] = {}
+
+    def fresh() -> Iterator[Article | Rejection]:
+        for item in read_inputs(paths, published=published, max_bytes=pipeline.settings.max_bytes):
+            if isinstance(item, Article) and not force and item.id and store.has_article(item.id):
+                summary.already += 1
+                summary.ids.append(item.id)
+                if on_item:
+                    on_item(item)
+                continue
+            if isinstance(item, Article) and item.id:
+                origins[item.id] = item.origin
+            yield item
+
+    for out in pipeline.process(fresh()):
+        if isinstance(out, Rejection):
+            summary.rejected.append(out)
+        else:
+            if store.write(out, origin=origins.pop(out.id, None), model=model, replace=force):
+                summary.stored += 1
+            else:
+                summary.already += 1
+            summary.ids.append(out.id)
+        if on_item:
+            on_item(out)
+    return summary
+
+
+def sample_dir() -> Path:
+    """The folder of bundled sample articles (the project's own text)."""
+    return Path(str(resources.files("frontwire.data").joinpath("samples")))

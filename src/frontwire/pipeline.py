@@ -1,0 +1,152 @@
+"""Runs the stages over a batch of articles; the same call serves the CLI, API, workers and Ray.
+
+    ingest -> clean -> nlp -> places -> times -> claims -> events -> Result
+
+A failing article becomes a ``Rejection`` (origin, stage, code, message) and the batch goes
+on, as spaCy's ``Language.pipe`` hands a failing document to an error handler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import clean as clean_stage
+from .config import Settings, load_settings
+from .errors import FrontwireError, InputTooLarge
+from .model import Article, Entity, Rejection, Result
+from .nlp import load_model
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """A reusable extractor: loads the spaCy model (and gazetteer) once, then processes batches.
+
+    >>> pipe = Pipeline()                                  # doctest: +SKIP
+    >>> result = pipe.extract("...", published=date(2023, 1, 4))  # doctest: +SKIP
+    >>> [p.name for p in result.places]                    # doctest: +SKIP
+    """
+
+    def __init__(self, *, model: str | None = None, settings: Settings | None = None) -> None:
+        self.settings = (settings or load_settings()).merged(model=model)
+        self.nlp: Language = load_model(self.settings.model)
+        self._resources: dict[str, Any] = {}
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def extract(self, text: str, *, published: date | None = None, url: str | None = None,
+                title: str | None = None, source: str | None = None,
+                id: str | None = None) -> Result:
+        """Process one article's text. Raises ``FrontwireError`` if it cannot be processed."""
+        article = Article(text=text, published=published, url=url, title=title, source=source,
+                          id=id, origin="<text>").with_id()
+        (out,) = list(self.process([article]))
+        if isinstance(out, Rejection):
+            raise FrontwireError(out.message, origin=out.origin)
+        return out
+
+    def process(self, articles: Iterable[Article | Rejection]) -> Iterator[Result | Rejection]:
+        """Process articles in batches, yielding a Result or a Rejection for each, in order.
+
+        Rejections coming in (from the readers) are passed through, so one stream can be
+        reported on in input order.
+        """
+        batch: list[Article | Rejection] = []
+        for item in articles:
+            batch.append(item)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._process_batch(batch)
+                batch = []
+        if batch:
+            yield from self._process_batch(batch)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _process_batch(self, batch: list[Article | Rejection]) -> Iterator[Result | Rejection]:
+        cleaned: list[tuple[Article, clean_stage.Cleaned] | Rejection] = []
+        for item in batch:
+            cleaned.append(item if isinstance(item, Rejection) else self._clean(item))
+        texts = [c[1].text for c in cleaned if not isinstance(c, Rejection)]
+        docs = iter(self._parse(texts))
+        for item in cleaned:
+            if isinstance(item, Rejection):
+                yield item
+                continue
+            article, cl = item
+            doc = next(docs)
+            if isinstance(doc, Rejection):
+                yield Rejection(origin=article.origin or article.id or "?", stage="nlp",
+                                code=doc.code, message=doc.message, article_id=article.id)
+                continue
+            try:
+                yield self.analyze(doc, article=article, cleaned=cl)
+            except Exception as exc:  # a bug in a stage: report it, keep the batch going
+                log.exception("stage failure on %s", article.origin)
+                yield Rejection(origin=article.origin or article.id or "?", stage="analyze",
+                                code="FW900", message=f"internal error: {exc!r}",
+                                article_id=article.id)
+
+    def _clean(self, article: Article) -> tuple[Article, clean_stage.Cleaned] | Rejection:
+        origin = article.origin or article.id or "?"
+        cl = clean_stage.clean(article.text)
+        if not cl.text.strip():
+            return Rejection(origin=origin, stage="clean", code="FW107",
+                             message="has no article text left after removing captions, credits "
+                                     "and boilerplate", article_id=article.id)
+        if len(cl.text) > self.nlp.max_length:
+            return Rejection(origin=origin, stage="clean", code=InputTooLarge.code,
+                             message=f"has {len(cl.text):,} characters of text, more than the "
+                                     f"{self.nlp.max_length:,} the NLP stage takes; split it",
+                             article_id=article.id)
+        return article, cl
+
+    def _parse(self, texts: list[str]) -> list[Doc | Rejection]:
+        try:
+            return list(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
+        except Exception:  # one bad text spoils a pipe batch: retry one by one to isolate it
+            out: list[Doc | Rejection] = []
+            for t in texts:
+                try:
+                    out.append(self.nlp(t))
+                except Exception as exc:
+                    out.append(Rejection(origin="?", stage="nlp", code="FW201",
+                                         message=f"spaCy failed: {exc}"))
+            return out
+
+    def analyze(self, doc: Doc, *, article: Article, cleaned: clean_stage.Cleaned) -> Result:
+        """Run the analysis stages on a parsed, cleaned article."""
+        entities = tuple(Entity(text=e.text, start=e.start_char, end=e.end_char, label=e.label_)
+                         for e in doc.ents)
+        return Result(
+            id=article.id or "",
+            url=article.url, title=article.title, source=article.source,
+            published=article.published, language=article.language,
+            text=doc.text, removed=cleaned.removed, entities=entities,
+        )
+
+
+_DEFAULT: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    """The process-wide pipeline used by ``frontwire.extract`` (built on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Pipeline()
+    return _DEFAULT
+
+
+def extract(text: str, *, published: date | None = None, **meta: Any) -> Result:
+    """Extract places, times, claims and events from one article's text.
+
+    ``published`` anchors relative times ("on Tuesday", "last month"); without it they stay
+    unresolved. ``meta`` may give ``url``, ``title``, ``source`` and ``id``.
+    """
+    return default_pipeline().extract(text, published=published, **meta)
+

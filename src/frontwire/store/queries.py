@@ -1,0 +1,96 @@
+"""Read-back queries behind ``frontwire events|places|claims|articles``.
+
+Filters are keyword-only and always passed as SQL parameters, never formatted into SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .duckdb import Store
+
+
+def _where(clauses: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    active = [(sql, v) for sql, v in clauses if v is not None]
+    if not active:
+        return "", []
+    return " WHERE " + " AND ".join(sql for sql, _ in active), [v for _, v in active]
+
+
+def list_events(store: Store, *, event_type: str | None = None, country: str | None = None,
+                since: date | None = None, until: date | None = None,
+                article: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    where, params = _where([
+        ("lower(e.event_type) = lower(?)", event_type),
+        ("coalesce(e.date_end, e.date_start) >= ?", since),
+        ("coalesce(e.date_start, e.date_end) <= ?", until),
+        ("e.article_id = ?", article),
+    ])
+    if country:
+        where = (where + " AND " if where else " WHERE ") + \
+            "(e.country = upper(?) OR e.actor1_country = upper(?) OR e.actor2_country = upper(?))"
+        params += [country] * 3
+    return store.rows(
+        "SELECT e.article_id, e.id, e.event_type, e.sub_event_type, e.actor1_name, "
+        "e.actor1_country, e.actor2_name, e.actor2_country, e.location_name, e.country, "
+        "e.admin1, e.lat, e.lon, e.geo_precision, e.date_start, e.date_end, e.fatalities, "
+        "e.claimed_by, e.channel, e.confidence, "
+        "(SELECT string_agg(v.text, ' … ' ORDER BY v.seq) FROM evidence v "
+        " WHERE v.article_id = e.article_id AND v.event_id = e.id) AS evidence "
+        f"FROM events e{where} ORDER BY e.date_start NULLS LAST, e.article_id, e.seq LIMIT ?",
+        params + [limit])
+
+
+def list_places(store: Store, *, country: str | None = None, name: str | None = None,
+                article: str | None = None, resolved: bool | None = None,
+                limit: int = 1000) -> list[dict[str, Any]]:
+    where, params = _where([
+        ("p.country = upper(?)", country),
+        ("(lower(p.name) = lower(?) OR lower(p.text) = lower(?))", name),
+        ("p.article_id = ?", article),
+    ])
+    if name:
+        params.insert(params.index(name) + 1, name)
+    if resolved is not None:
+        cond = "p.geonameid IS NOT NULL OR p.lat IS NOT NULL" if resolved else \
+            "p.geonameid IS NULL AND p.lat IS NULL"
+        where = (where + " AND " if where else " WHERE ") + f"({cond})"
+    return store.rows(
+        "SELECT p.article_id, p.text, p.start, p.\"end\", p.name, p.feature, p.admin1, p.country, "
+        f"p.lat, p.lon, p.score, p.geonameid FROM places p{where} "
+        "ORDER BY p.article_id, p.seq LIMIT ?", params + [limit])
+
+
+def list_claims(store: Store, *, speaker: str | None = None, channel: str | None = None,
+                since: date | None = None, article: str | None = None,
+                limit: int = 1000) -> list[dict[str, Any]]:
+    where, params = _where([
+        ("lower(c.speaker) LIKE '%' || lower(?) || '%'", speaker),
+        ("lower(c.channel) = lower(?)", channel),
+        ("coalesce(c.date_end, c.date_start, a.published) >= ?", since),
+        ("c.article_id = ?", article),
+    ])
+    return store.rows(
+        "SELECT c.article_id, c.id, c.speaker, c.speaker_type, c.speaker_role, c.cue, c.channel, "
+        "c.direct, c.date_start, c.date_end, c.cites, c.text "
+        f"FROM claims c JOIN articles a ON a.id = c.article_id{where} "
+        "ORDER BY a.published NULLS LAST, c.article_id, c.seq LIMIT ?", params + [limit])
+
+
+def list_articles(store: Store, *, source: str | None = None, since: date | None = None,
+                  until: date | None = None, search: str | None = None,
+                  limit: int = 1000) -> list[dict[str, Any]]:
+    where, params = _where([
+        ("lower(source) = lower(?)", source),
+        ("published >= ?", since),
+        ("published <= ?", until),
+        ("(lower(text) LIKE '%' || lower(?) || '%' OR lower(title) LIKE '%' || lower(?) || '%')",
+         search),
+    ])
+    if search:
+        params.insert(params.index(search) + 1, search)
+    return store.rows(
+        "SELECT id, published, source, title, url, origin, n_places AS places, n_times AS times, "
+        "n_claims AS claims, n_events AS events, length(text) AS chars "
+        f"FROM articles{where} ORDER BY published NULLS LAST, id LIMIT ?", params + [limit])

@@ -1,0 +1,76 @@
+"""The store's schema as ordered migrations, shared by the DuckDB and (later) PostgreSQL stores.
+
+Each migration is applied once, in order, inside a transaction, and recorded in
+``schema_version``. Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (1, "articles, entities, places, times, claims, events, evidence", [
+        """CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,
+            url VARCHAR, title VARCHAR, source VARCHAR, published DATE, language VARCHAR,
+            text VARCHAR NOT NULL,
+            origin VARCHAR, model VARCHAR, ingested_at TIMESTAMP NOT NULL,
+            n_removed INTEGER NOT NULL, n_entities INTEGER NOT NULL, n_places INTEGER NOT NULL,
+            n_times INTEGER NOT NULL, n_claims INTEGER NOT NULL, n_events INTEGER NOT NULL
+        )""",
+        """CREATE TABLE removals (
+            article_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            text VARCHAR NOT NULL, reason VARCHAR NOT NULL, rule VARCHAR,
+            PRIMARY KEY (article_id, seq)
+        )""",
+        """CREATE TABLE entities (
+            article_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            text VARCHAR NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, label VARCHAR,
+            PRIMARY KEY (article_id, seq)
+        )""",
+        """CREATE TABLE places (
+            article_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            text VARCHAR NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            name VARCHAR, geonameid BIGINT, feature VARCHAR, country VARCHAR, admin1 VARCHAR,
+            lat DOUBLE, lon DOUBLE, score DOUBLE,
+            PRIMARY KEY (article_id, seq)
+        )""",
+        """CREATE TABLE times (
+            article_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            text VARCHAR NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            value VARCHAR, start_date DATE, end_date DATE, precision VARCHAR,
+            PRIMARY KEY (article_id, seq)
+        )""",
+        """CREATE TABLE claims (
+            article_id VARCHAR NOT NULL, id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            speaker VARCHAR, speaker_role VARCHAR, speaker_type VARCHAR, cue VARCHAR,
+            channel VARCHAR, text VARCHAR NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            direct BOOLEAN NOT NULL, date_start DATE, date_end DATE, cites VARCHAR,
+            PRIMARY KEY (article_id, id)
+        )""",
+        """CREATE TABLE events (
+            article_id VARCHAR NOT NULL, id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            event_type VARCHAR NOT NULL, sub_event_type VARCHAR,
+            actor1_name VARCHAR, actor1_country VARCHAR, actor1_kind VARCHAR,
+            actor2_name VARCHAR, actor2_country VARCHAR, actor2_kind VARCHAR,
+            location_name VARCHAR, geonameid BIGINT, country VARCHAR, admin1 VARCHAR,
+            lat DOUBLE, lon DOUBLE, geo_precision INTEGER,
+            date_start DATE, date_end DATE, date_precision VARCHAR,
+            fatalities INTEGER, claimed_by VARCHAR, claim_id VARCHAR, channel VARCHAR,
+            confidence DOUBLE NOT NULL,
+            PRIMARY KEY (article_id, id)
+        )""",
+        """CREATE TABLE evidence (
+            article_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            text VARCHAR NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            PRIMARY KEY (article_id, event_id, seq)
+        )""",
+    ]),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+# The child tables of an article, each with the count column in ``articles`` that says how
+# many rows a complete article has there (how a reader can check nothing is half-written).
+CHILD_TABLES = {
+    "removals": "n_removed", "entities": "n_entities", "places": "n_places", "times": "n_times",
+    "claims": "n_claims", "events": "n_events",
+}

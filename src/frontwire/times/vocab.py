@@ -1,0 +1,73 @@
+"""The time vocabulary (``data/times.yaml``) loaded once per process, with the regex
+alternations built from it."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+def alt(words: list[str]) -> str:
+    """A regex alternation, longest first so "new year's eve" wins over "new year"."""
+    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+@dataclass(frozen=True)
+class Vocab:
+    raw: dict[str, Any]
+    month_of: dict[str, int]
+    weekday_of: dict[str, int]
+    numbers: dict[str, int]
+    units: dict[str, dict[str, int]]
+    ordinals: dict[str, int]
+    fuzzy: dict[str, int]
+    seasons: dict[str, dict[str, int]]
+    holidays: dict[str, dict[str, Any]]
+    named_dates: dict[str, str]
+    day_words: dict[str, dict[str, Any]]
+
+    def month(self, word: str) -> int:
+        return self.month_of[word.lower().rstrip(".")]
+
+    def number(self, word: str) -> int | None:
+        w = re.sub(r"\s+", " ", word.lower().strip())
+        if w.isdigit():
+            return int(w)
+        return self.numbers.get(w)
+
+    def unit(self, word: str) -> dict[str, int]:
+        w = word.lower().rstrip("s") if word.lower() != "days" else "day"
+        return self.units[w]
+
+    def key(self, table: dict[str, Any], text: str) -> Any:
+        return table[re.sub(r"\s+", " ", text.lower().replace("\u2019", "'"))]
+
+    @property
+    def tense(self) -> dict[str, list[str]]:
+        return self.raw["tense"]
+
+    @property
+    def default_direction(self) -> dict[str, str]:
+        return self.raw["default_direction"]
+
+
+@functools.lru_cache(maxsize=1)
+def vocab() -> Vocab:
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("frontwire.data").joinpath("times.yaml").read_text(encoding="utf-8")
+    )
+    month_of = {w: int(n) for n, ws in raw["months"].items() for w in ws}
+    weekday_of = {w: int(n) for n, ws in raw["weekdays"].items() for w in ws}
+    return Vocab(
+        raw=raw, month_of=month_of, weekday_of=weekday_of,
+        numbers={str(k): int(v) for k, v in raw["numbers"].items()},
+        units=raw["units"], ordinals={str(k): int(v) for k, v in raw["ordinals"].items()},
+        fuzzy=raw["fuzzy_modifiers"], seasons=raw["seasons"], holidays=raw["holidays"],
+        named_dates=raw["named_dates"], day_words=raw["day_words"],
+    )
