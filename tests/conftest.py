@@ -24,3 +24,11 @@ def examples_dir() -> Path:
     if not EXAMPLES.is_dir():
         pytest.skip("../shared/examples is absent")
     return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """One Pipeline (spaCy model, and later the gazetteer) for the whole session."""
+    from frontwire.pipeline import Pipeline
+
+    return Pipeline(model="auto")

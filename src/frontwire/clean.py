@@ -60,8 +60,9 @@ def rules() -> _Rules:
         resources.files("frontwire.data").joinpath("clean.yaml").read_text(encoding="utf-8")
     )
     agency = rf"(?:{_alt(raw['agencies'])})(?![\w-])"
-    caps = r"[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]*)*"  # GEORGE IVANCHENKO, PRESS SER
-    name = r"[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}"  # Evgeniy Maloletka
+    # Words in a credit have no sentence punctuation: "Kharkiv." ends the caption, not a name.
+    caps = r"[A-Z][A-Z'’\-]*(?:\s+[A-Z][A-Z'’\-]*)*"  # GEORGE IVANCHENKO, PRESS SER
+    name = r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3}"  # Evgeniy Maloletka
     lead = rf"(?:(?:{_alt(raw['credit_lead_words'])})\s*(?::|by)\s*)"
     part = rf"(?:{agency}|{caps}|{name})"
     credit = (
@@ -80,7 +81,7 @@ def rules() -> _Rules:
     return _Rules(
         credit=re.compile(credit),
         glued_credit=re.compile(r"(?<=[a-z0-9][.!?])(?P<credit>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2})\s*$"),
-        glued_split=re.compile(rf"(?<=[\s/])((?:{_alt(long_agencies)}))(?=[A-Z][a-z])"),
+        glued_split=re.compile(rf"(?<![\w-])((?:{_alt(long_agencies)}))(?=[A-Z][a-z])"),
         lines=lines,
     )
 
@@ -116,13 +117,18 @@ def _split_glued(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def clean(text: str) -> Cleaned:
-    """Clean scraped article text. Paragraphs are kept one per line."""
+def clean(text: str, *, title: str | None = None) -> Cleaned:
+    """Clean scraped article text. Paragraphs are kept one per line.
+
+    A first paragraph that repeats the article's ``title`` is the headline, not reporting.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     paragraphs = [p.strip() for p in text.split("\n")]
     paragraphs = _split_glued([p for p in paragraphs if p])
     kept: list[str] = []
     removed: list[Removal] = []
+    if title and paragraphs and " ".join(paragraphs[0].split()) == " ".join(title.split()):
+        removed.append(Removal(text=paragraphs.pop(0), reason="boilerplate", rule="headline"))
     for para in paragraphs:
         para = para.strip()
         if not para:

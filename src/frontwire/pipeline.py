@@ -94,7 +94,7 @@ class Pipeline:
 
     def _clean(self, article: Article) -> tuple[Article, clean_stage.Cleaned] | Rejection:
         origin = article.origin or article.id or "?"
-        cl = clean_stage.clean(article.text)
+        cl = clean_stage.clean(article.text, title=article.title)
         if not cl.text.strip():
             return Rejection(origin=origin, stage="clean", code="FW107",
                              message="has no article text left after removing captions, credits "

@@ -22,6 +22,7 @@ HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
 JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
 KNOWN_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
 DEFAULT_MAX_BYTES = 5_000_000
+MIN_HTML_WORDS = 12
 
 
 def parse_date(value: Any, *, origin: str, field: str = "published") -> date | None:
@@ -49,7 +50,8 @@ def article_from_html(html: str, *, origin: str, published: date | None = None,
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False)
     text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    # A page whose "main text" is a few menu words is an index or error page, not an article.
+    if not text or len(text.split()) < MIN_HTML_WORDS:
         raise NoArticleText("holds no article text (trafilatura found no main content); is it "
                             "an index or error page?", origin=origin)
     found_date = parse_date(getattr(doc, "date", None), origin=origin) if getattr(doc, "date", None) else None
