@@ -27,7 +27,8 @@ def runner(pipeline) -> CliRunner:  # the session pipeline warms the model cache
 def test_help_everywhere_has_examples(runner: CliRunner) -> None:
     top = runner.invoke(main, ["--help"])
     assert top.exit_code == 0
-    commands = ["extract", "ingest", "events", "places", "claims", "articles", "demo", "eval"]
+    commands = ["extract", "ingest", "events", "places", "claims", "sources", "articles", "demo",
+                "eval"]
     for cmd in commands:
         assert cmd in top.output
         res = runner.invoke(main, [cmd, "--help"])
@@ -107,7 +108,7 @@ def test_ingest_then_readers(runner: CliRunner, tmp_path: Path) -> None:
     validate(json.loads(res.stdout))
     res = runner.invoke(main, ["articles", "--db", db, "--id", "nope"])
     assert res.exit_code == 1 and "no article" in res.stderr
-    for cmd in ("events", "places", "claims"):
+    for cmd in ("events", "places", "claims", "sources"):
         for fmt in ("table", "csv", "json"):
             res = runner.invoke(main, [cmd, "--db", db, "--format", fmt])
             assert res.exit_code == 0, (cmd, fmt, res.output)

@@ -321,6 +321,27 @@ def claims(db: str | None, speaker: str | None, channel: str | None, since: date
 
 @main.command()
 @db_option
+@click.option("--since", type=ISO_DATE, default=None, help="Only claims made since this date.")
+@reader_format
+@limit_option
+@friendly
+def sources(db: str | None, since: date | None, fmt: str, limit: int) -> None:
+    """Summarize who claims what: claims per speaker, channels, places their claims name.
+
+    \b
+    Examples:
+      frontwire sources --db news.duckdb
+      frontwire sources --since 2023-01-01 --format csv
+    """
+    from .store import list_sources
+
+    with _open_read(db) as store:
+        rows = list_sources(store, since=since, limit=limit)
+    _reader_output(rows, fmt)
+
+
+@main.command()
+@db_option
 @click.option("--source", default=None, help="Source (site name).")
 @click.option("--since", type=ISO_DATE, default=None)
 @click.option("--until", type=ISO_DATE, default=None)

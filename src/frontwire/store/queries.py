@@ -94,3 +94,21 @@ def list_articles(store: Store, *, source: str | None = None, since: date | None
         "SELECT id, published, source, title, url, origin, n_places AS places, n_times AS times, "
         "n_claims AS claims, n_events AS events, length(text) AS chars "
         f"FROM articles{where} ORDER BY published NULLS LAST, id LIMIT ?", params + [limit])
+
+
+def list_sources(store: Store, *, since: date | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    """Who claims what: claims per speaker, their channels, and the places their claims name."""
+    where, params = _where([("coalesce(c.date_end, c.date_start, a.published) >= ?", since)])
+    return store.rows(
+        "WITH c AS (SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id" + where + "), "
+        "named AS (SELECT c.speaker, p.name AS place FROM c JOIN places p "
+        "  ON p.article_id = c.article_id AND p.start >= c.start AND p.\"end\" <= c.\"end\" "
+        "  WHERE p.name IS NOT NULL) "
+        "SELECT c.speaker, any_value(c.speaker_type) AS speaker_type, count(*) AS claims, "
+        "count(DISTINCT c.article_id) AS articles, "
+        "string_agg(DISTINCT c.channel, ', ' ORDER BY c.channel) AS channels, "
+        "(SELECT string_agg(place || ' (' || n || ')', ', ' ORDER BY n DESC, place) FROM "
+        "  (SELECT place, count(*) AS n FROM named WHERE named.speaker = c.speaker "
+        "   GROUP BY place ORDER BY n DESC, place LIMIT 8)) AS places "
+        "FROM c WHERE c.speaker IS NOT NULL GROUP BY c.speaker "
+        "ORDER BY claims DESC, c.speaker LIMIT ?", params + [limit])
