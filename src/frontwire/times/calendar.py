@@ -102,6 +102,14 @@ def holiday(spec: dict[str, object], y: int) -> date:
     if "easter" in spec:
         method = EASTER_ORTHODOX if spec["easter"] == "orthodox" else EASTER_WESTERN
         d = easter(y, method)
+    elif "nth" in spec:
+        m, wd, n = (int(x) for x in spec["nth"])  # type: ignore[attr-defined]
+        if n > 0:
+            first = date(y, m, 1)
+            d = first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+        else:
+            last = month(y, m).end
+            d = last - timedelta(days=(last.weekday() - wd) % 7)
     else:
         mm, dd = str(spec["date"]).split("-")
         d = date(y, int(mm), int(dd))

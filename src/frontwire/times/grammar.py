@@ -1,10 +1,9 @@
-"""Patterns for time expressions and the rules that resolve each against a publication date.
+"""Patterns for time expressions, built from ``data/times.yaml``, and the scan that finds
+them in a text.
 
-Each rule is a regex built from ``data/times.yaml`` plus a resolver. ``scan`` finds every
-expression in a text (longest match wins where rules overlap), then joins "since X",
-"from X to Y" and "between X and Y" into intervals. ``resolve`` turns one hit into a
-calendar ``Interval`` — or None when the text does not anchor one (durations such as "for
-months", or a relative expression with no publication date): never a made-up day.
+``find`` runs every rule (longest match wins where rules overlap), then joins "since X",
+"from X to Y" and "between X and Y" into intervals. ``resolve`` hands a hit to its resolver
+(``resolvers``); ``absolute`` reads the absolute dates the patterns miss with dateparser.
 """
 
 from __future__ import annotations
@@ -12,33 +11,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
-from typing import Literal
+from dataclasses import dataclass
+from datetime import date
 
 from . import calendar as cal
 from .absolute import parse_absolute
+from .resolvers import BY_NAME as R
+from .resolvers import Hit, Resolver, Tense, resolve_anaphor
 from .vocab import Vocab, alt, vocab
-
-Tense = Literal["past", "future"] | None
-
-# A hit's resolver: (match groups, publication date, tense) -> Interval or None.
-Resolver = Callable[["Hit", date | None, Tense], cal.Interval | None]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One time expression found in a text."""
-
-    start: int
-    end: int
-    rule: str
-    groups: dict[str, str | None] = field(default_factory=dict)
-    parts: tuple[Hit, ...] = ()  # the two ends of a "from X to Y" / the X of "since X"
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -46,292 +26,31 @@ class Rule:
     name: str
     pattern: re.Pattern[str]
     resolve: Resolver
-    kind: str = "point"  # point | duration (value null) | anchor
+    kind: str = "point"  # point | duration (value null) | anchor ("since X") | anaphor
     needs_cue: bool = False  # in a parsed document: only inside a DATE entity or after a cue
+    span_group: str | None = None  # the expression is this group; the rest is a cue ("in")
 
-
-# ---------------------------------------------------------------------------------- helpers
-
-def _g(hit: Hit, name: str) -> str | None:
-    v = hit.groups.get(name)
-    return v.lower() if v else None
-
-
-def _rel_direction(rel: str | None) -> cal.Direction | None:
-    """Words that fix direction whatever the tense: "last Tuesday", "next month"."""
-    if not rel:
-        return None
-    rel = re.sub(r"\s+", " ", rel)
-    if rel in ("last", "past", "this past", "previous", "the past", "the previous"):
-        return "strict_past"
-    if rel in ("next", "coming", "this coming", "the coming", "upcoming", "the next"):
-        return "strict_future"
-    if rel in ("this", "the current", "current"):
-        return "nearest"
-    return None
-
-
-def _direction(kind: str, rel: str | None, tense: Tense) -> cal.Direction:
-    fixed = _rel_direction(rel)
-    if fixed:
-        return fixed
-    if tense in ("past", "future"):
-        return tense
-    return vocab().default_direction.get(kind, "past")  # type: ignore[return-value]
-
-
-def _year(s: str | None) -> int | None:
-    if not s:
-        return None
-    return int(s)
-
-
-# -------------------------------------------------------------------------------- resolvers
-
-def _iso(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    try:
-        return cal.day(date(int(hit.groups["y"]), int(hit.groups["m"]), int(hit.groups["d"])))  # type: ignore[arg-type]
-    except ValueError:
-        return None
-
-
-def _month_day(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    v = vocab()
-    m = v.month(hit.groups["mon"])  # type: ignore[arg-type]
-    d1 = int(hit.groups["d"])  # type: ignore[arg-type]
-    d2 = int(hit.groups["d2"]) if hit.groups.get("d2") else None
-    y = _year(hit.groups.get("y"))
-
-    def build(yy: int) -> cal.Interval | None:
-        try:
-            a = date(yy, m, d1)
-            return cal.span(a, date(yy, m, d2)) if d2 and d2 > d1 else cal.day(a)
-        except ValueError:
-            return None
-
-    if y is not None:
-        return build(y)
-    if pub is None:
-        return None
-    cands = [iv for iv in (build(pub.year + k) for k in (-1, 0, 1)) if iv]
-    return cal.pick(cands, pub, _direction("month_day", None, tense))
-
-
-def _month(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    m = vocab().month(hit.groups["mon"])  # type: ignore[arg-type]
-    y = _year(hit.groups.get("y"))
-    if y is not None:
-        return cal.month(y, m)
-    if pub is None:
-        return None
-    cands = [cal.month(pub.year + k, m) for k in (-1, 0, 1)]
-    return cal.pick(cands, pub, _direction("month", _g(hit, "rel"), tense))
-
-
-def _year_rule(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    return cal.year(int(hit.groups["y"]))  # type: ignore[arg-type]
-
-
-def _decade(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    y = int(hit.groups["dec"])  # type: ignore[arg-type]
-    return cal.Interval(date(y, 1, 1), date(y + 9, 12, 31), "range")
-
-
-def _day_word(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    if pub is None:
-        return None
-    spec = vocab().key(vocab().day_words, hit.groups["dw"] or "")
-    if "weekend" in spec:
-        how = spec["weekend"]
-        direction = _direction("weekend", None, tense) if how == "tense" else how
-        return _weekend(pub, {"past": "past", "future": "future", "nearest": "nearest"}[direction]
-                        if direction in ("past", "future", "nearest") else direction)
-    a = pub + timedelta(days=int(spec["from"]))
-    b = pub + timedelta(days=int(spec.get("to", spec["from"])))
-    return cal.span(a, b)
-
-
-def _weekend(pub: date, direction: cal.Direction) -> cal.Interval | None:
-    sat = pub - timedelta(days=(pub.weekday() - 5) % 7)
-    cands = [cal.span(sat + timedelta(days=7 * k), sat + timedelta(days=7 * k + 1))
-             for k in (-1, 0, 1)]
-    return cal.pick(cands, pub, direction)
-
-
-def _weekday(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    if pub is None:
-        return None
-    wd = vocab().weekday_of[_g(hit, "wd") or ""]
-    base = pub - timedelta(days=(pub.weekday() - wd) % 7)  # latest on or before pub
-    cands = [cal.day(base + timedelta(days=7 * k)) for k in (-1, 0, 1)]
-    return cal.pick(cands, pub, _direction("weekday", _g(hit, "rel"), tense))
-
-
-def _period(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    """this/last/next week|month|quarter|year, and "earlier this week", "later this year"."""
-    if pub is None:
-        return None
-    unit = _g(hit, "pu") or ""
-    rel = re.sub(r"\s+", " ", _g(hit, "rel") or "this")
-    step = {"last": -1, "previous": -1, "the previous": -1, "past": -1, "this past": -1,
-            "next": 1, "the next": 1, "coming": 1, "the coming": 1}.get(rel, 0)
-    if unit == "week":
-        iv = cal.week(pub + timedelta(days=7 * step))
-    elif unit == "month":
-        first = cal.add_months(pub.replace(day=1), step)
-        iv = cal.month(first.year, first.month)
-    elif unit == "quarter":
-        first = cal.add_months(pub.replace(day=1), 3 * step)
-        iv = cal.quarter(first.year, (first.month - 1) // 3 + 1)
-    else:
-        iv = cal.year(pub.year + step)
-    mod = _g(hit, "mod")
-    if mod == "earlier" and step == 0:
-        return cal.span(iv.start, pub)
-    if mod == "later" and step == 0:
-        return cal.span(pub, iv.end)
-    return iv
-
-
-def _of_the_year(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    return cal.year(pub.year) if pub else None
-
-
-def _quarter(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    v = vocab()
-    q_text = _g(hit, "q")
-    q = int(q_text) if q_text else v.ordinals[_g(hit, "ord") or ""]
-    if q == -1:
-        q = 4
-    y = _year(hit.groups.get("y"))
-    if y is not None:
-        return cal.quarter(y, q)
-    if pub is None:
-        return None
-    which = _g(hit, "which")
-    if which:
-        step = {"last": -1, "next": 1}.get(which.split()[0], 0)
-        return cal.quarter(pub.year + step, q)
-    cands = [cal.quarter(pub.year + k, q) for k in (-1, 0, 1)]
-    return cal.pick(cands, pub, _direction("quarter", None, tense))
-
-
-def _half(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    h = vocab().ordinals[_g(hit, "ord") or ""]
-    h = 2 if h == -1 else h
-    y = _year(hit.groups.get("y"))
-    if y is None:
-        if pub is None:
-            return None
-        which = _g(hit, "which") or "this"
-        y = pub.year + {"last": -1, "next": 1}.get(which.split()[0], 0)
-    return cal.months_span(y, 6 * (h - 1) + 1, 6)
-
-
-def _season_iv(name: str, y: int) -> cal.Interval:
-    spec = vocab().seasons[name]
-    return cal.months_span(y, int(spec["start_month"]), int(spec["months"]))
-
-
-def _season(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    name = _g(hit, "season") or ""
-    y = _year(hit.groups.get("y"))
-    if y is not None:
-        return _season_iv(name, y)
-    if pub is None:
-        return None
-    cands = [_season_iv(name, pub.year + k) for k in (-2, -1, 0, 1)]
-    return cal.pick(cands, pub, _direction("season", _g(hit, "rel"), tense))
-
-
-def _holiday(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    spec = vocab().key(vocab().holidays, hit.groups["hol"] or "")
-    y = _year(hit.groups.get("y"))
-    if y is not None:
-        return cal.day(cal.holiday(spec, y))
-    if pub is None:
-        return None
-    cands = [cal.day(cal.holiday(spec, pub.year + k)) for k in (-1, 0, 1)]
-    return cal.pick(cands, pub, _direction("holiday", _g(hit, "rel"), tense))
-
-
-def _shift(pub: date, n: int, unit: dict[str, int], sign: int) -> date:
-    if "months" in unit:
-        return cal.add_months(pub, sign * n * int(unit["months"]))
-    if "hours" in unit:
-        return pub + timedelta(days=sign * ((n * int(unit["hours"]) + 23) // 24))
-    return pub + timedelta(days=sign * n * int(unit["days"]))
-
-
-def _past_n(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    """"the past six months" = the interval from six months before publication to it."""
-    if pub is None:
-        return None
-    v = vocab()
-    n = v.number(hit.groups.get("n") or "1")
-    if n is None:
-        return None
-    unit = v.unit(_g(hit, "unit") or "")
-    if (_g(hit, "rel") or "") in ("next", "coming"):
-        return cal.span(pub, _shift(pub, n, unit, +1))
-    return cal.span(_shift(pub, n, unit, -1), pub)
-
-
-def _ago(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    """"two days ago" is a day; "three weeks ago" a week; "six months ago" a month."""
-    if pub is None:
-        return None
-    v = vocab()
-    n = v.number(hit.groups.get("n") or "")
-    if n is None:
-        return None
-    u = _g(hit, "unit") or ""
-    unit = v.unit(u)
-    d = _shift(pub, n, unit, -1)
-    if u.startswith(("day", "hour")):
-        return cal.day(d)
-    if u.startswith(("week", "fortnight")):
-        return cal.week(d)
-    if u.startswith("month"):
-        return cal.month(d.year, d.month)
-    return cal.year(d.year)
-
-
-def _fuzzy(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    """"early January", "mid-2022", "late last year": a third of the inner expression."""
-    inner_text = hit.groups.get("what") or ""
-    part = int(vocab().key(vocab().fuzzy, hit.groups.get("fz") or ""))
-    inner = resolve_text(inner_text, published=pub, tense=tense)
-    if inner is None:
-        return None
-    if inner.precision == "range" and (inner.end - inner.start).days > 31 and \
-            (inner.end - inner.start).days < 100:  # a season
-        return cal.third(inner, part)
-    if inner.precision not in ("month", "year", "week", "quarter"):
-        return None
-    return cal.third(inner, part)
-
-
-def _named(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    return cal.day(date.fromisoformat(vocab().key(vocab().named_dates, hit.groups["named"] or "")))
-
-
-def _none(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    return None
 
 
 # ---------------------------------------------------------------------------------- grammar
 
+def _names(table: dict[int, list[str]]) -> str:
+    """Full names and abbreviations, an abbreviation taking its dot: "Jan." but "January"."""
+    words = sorted(((w, i > 0 and w != "may") for ws in table.values() for i, w in enumerate(ws)),
+                   key=lambda x: len(x[0]), reverse=True)
+    return "|".join(rf"{re.escape(w)}\b" + (r"\.?" if abbr else "") for w, abbr in words)
+
+
 def _build(v: Vocab) -> list[Rule]:
     raw = v.raw
-    mon = rf"(?P<mon>\b(?:{alt(list(v.month_of))})\b\.?)"
-    wd = rf"(?P<wd>\b(?:{alt(list(v.weekday_of))})\b\.?)"
+    mon = rf"(?P<mon>\b(?:{_names(raw['months'])}))"
+    wd = rf"(?P<wd>\b(?:{_names(raw['weekdays'])}))"
     num = rf"(?:{alt(list(v.numbers))}|\d+)"
     unit_words = list(v.units)
     unit = rf"(?P<unit>(?:{alt(unit_words)})s?)"
     units_any = rf"(?:{alt(unit_words)})s?"
     pod = rf"(?:{alt(raw['parts_of_day'])})"
-    year = r"(?P<y>(?:1[89]|20)\d{2})(?![\d,]|\s*%|\s*percent)"
+    year = r"(?P<y>(?:1[89]|20)\d{2})(?!\d|,\d|\s*%|\s*percent)"
     ords = alt(list(v.ordinals))
     which_year = r"(?:(?P<which>the|this|the\s+current|last|next)\s+year|" + year + ")"
     season = rf"(?P<season>{alt(list(v.seasons))})"
@@ -342,68 +61,94 @@ def _build(v: Vocab) -> list[Rule]:
     def r(p: str) -> re.Pattern[str]:
         return re.compile(p, re.IGNORECASE)
 
-    inner_what = (rf"(?P<what>(?:{alt(list(v.month_of))})\b\.?(?:,?\s+(?:1[89]|20)\d{{2}})?"
-                  rf"|(?:1[89]|20)\d{{2}}(?![\d,])"
+    inner_what = (rf"(?P<what>\b(?:{_names(raw['months'])})(?:,?\s+(?:1[89]|20)\d{{2}})?"
+                  rf"|(?:1[89]|20)\d{{2}}(?!\d|,\d)"
                   r"|(?:this|last|next|the)\s+(?:year|month|week)"
                   rf"|(?:(?:this|last|next|the)\s+)?(?:{alt(list(v.seasons))})(?:\s+(?:1[89]|20)\d{{2}})?)")
     return [
-        Rule("iso_day", r(r"\b(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), _iso),
-        Rule("month_day", r(rf"(?:{wd},?\s+)?{mon}\s+(?:the\s+)?(?P<d>[0-3]?\d){nth}\b"
+        Rule("iso_day", r(r"\b(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), R["iso"]),
+        Rule("numeric_day", r(r"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[01]?\d)(?P=sep)"
+                              r"(?P<y>(?:1[89]|20)\d{2})(?![\d./-])"), R["numeric"]),
+        Rule("month_day", r(rf"(?:(?P<rel>last|this|next)\s+)?(?:{wd},?\s+)?{mon}\s+"
+                            rf"(?:the\s+)?(?P<d>[0-3]?\d){nth}\b"
                             rf"(?:\s*[-\u2013]\s*(?P<d2>[0-3]?\d){nth}\b)?(?:,?\s+{year})?"),
-             _month_day),
+             R["month_day"]),
         Rule("day_month", r(rf"(?:{wd},?\s+)?(?:the\s+)?(?P<d>[0-3]?\d){nth}"
                             rf"(?:\s*[-\u2013]\s*(?P<d2>[0-3]?\d){nth})?\s+(?:of\s+)?{mon}"
                             rf"(?:,?\s+{year})?"),
-             _month_day),
-        Rule("month_year", r(rf"{mon}(?:\s+of)?,?\s+{year}"), _month),
+             R["month_day"]),
+        Rule("month_year", r(rf"{mon}(?:\s+of)?,?\s+(?:{year}|(?P<which>this|last|next)\s+year\b)"),
+             R["month"]),
         Rule("month", r(rf"(?:(?P<rel>last|this|next|this\s+past|this\s+coming|past|coming)\s+)?"
-                        rf"{mon}(?!\w)"), _month, needs_cue=True),
-        Rule("fuzzy", r(rf"{fuzzy}(?:\s+|-)(?:of\s+)?{inner_what}"), _fuzzy),
-        Rule("quarter", r(rf"(?:the\s+)?(?P<ord>{ords})\s+(?:fiscal\s+)?quarter"
-                          rf"(?:\s+of\s+(?:fiscal\s+)?{which_year})?"), _quarter),
-        Rule("quarter_q", r(rf"\bQ(?P<q>[1-4])(?:\s+(?:of\s+)?{year})?\b"), _quarter),
-        Rule("quarter_rel", r(r"(?P<rel>this|last|next|the\s+current|the\s+previous|the\s+past)"
-                              r"\s+(?P<pu>quarter)\b"), _period),
+                        rf"{mon}(?!\w)"), R["month"], needs_cue=True),
+        Rule("fuzzy", r(rf"{fuzzy}(?:\s+|-)(?:of\s+)?{inner_what}"), R["fuzzy"]),
+        Rule("quarter", r(rf"(?:the\s+)?(?:(?P<y0>(?:1[89]|20)\d{{2}})\s+)?(?:fiscal\s+)?"
+                          rf"(?P<ord>{ords})[\s-]+(?:fiscal\s+)?quarter\b"
+                          rf"(?:\s+of\s+(?:fiscal\s+)?{which_year})?"), R["quarter"]),
+        Rule("quarter_q", r(rf"\bQ(?P<q>[1-4])(?:\s+(?:of\s+)?{year})?\b"), R["quarter"]),
+        Rule("quarter_rel", r(r"(?P<rel>this|last|next|the\s+current|the\s+previous|the\s+past|"
+                              r"the\s+latest|the\s+most\s+recent)"
+                              r"\s+(?P<pu>quarter)\b"), R["period"]),
         Rule("half", r(rf"(?:the\s+)?(?P<ord>first|second|1st|2nd|last)\s+half\s+of\s+"
-                       rf"(?:the\s+)?{which_year}"), _half),
+                       rf"(?:the\s+)?{which_year}"), R["half"]),
         Rule("season", r(rf"(?:(?P<rel>this|last|next|this\s+past|this\s+coming|the\s+coming|"
                          rf"the\s+past|past|coming)\s+|the\s+)?{season}(?:\s+(?:of\s+)?{year})?"
                          r"(?![\w-])"),
-             _season, needs_cue=True),
-        Rule("year", r(rf"(?<![\d,.$\u00a3\u20ac-])(?:(?P<pre>in|since|by|during|until|of|"
-                       rf"from|before|after|fiscal)\s+)?{year}(?![\w-])"),
-             _year_rule, needs_cue=True),
-        Rule("decade", r(r"(?:the\s+)?(?P<dec>(?:1[89]|20)\d0)'?s\b"), _decade),
+             R["season"], needs_cue=True),
+        Rule("year", r(rf"(?<![\d,.$\u00a3\u20ac/-])(?:(?P<pre>in|since|by|during|until|of|"
+                       rf"from|before|after)\s+)?(?P<x>(?:fiscal\s+)?{year})(?![\w/-])"),
+             R["year_rule"], needs_cue=True, span_group="x"),
+        Rule("decade", r(r"(?:the\s+)?(?P<dec>(?:1[89]|20)\d0)'?s\b"), R["decade"]),
         Rule("day_word", r(rf"(?<![\w-])(?P<dw>{alt(list(v.day_words))})(?:\s+{pod})?\b"),
-             _day_word),
+             R["day_word"]),
         Rule("weekday", r(rf"(?:(?P<rel>last|this|next|this\s+past|this\s+coming|past|coming|"
                           rf"early|late|earlier|later)\s+(?:on\s+)?)?{wd}(?:\s+{pod})?"),
-             _weekday),
+             R["weekday"]),
         Rule("period", r(r"(?:(?P<mod>earlier|later)\s+(?:in\s+)?)?(?P<rel>this|last|next|"
-                         r"the\s+previous|this\s+past)\s+(?P<pu>week|month|year)\b"), _period),
+                         r"the\s+previous|this\s+past)\s+(?P<pu>week|month|year)\b"), R["period"]),
         Rule("period_in_the", r(r"(?P<mod>earlier|later)\s+in\s+the\s+(?P<pu>week|month|year)\b"),
-             _period),
-        Rule("of_the_year", r(r"(?<=\bof )the\s+year\b(?!s|'s)"), _of_the_year),
+             R["period"]),
+        Rule("of_the_year", r(r"(?<=\bof )the\s+year\b(?!s|'s)"), R["of_the_year"]),
+        # Anaphoric: anchored on the previous resolved time of the document, not publication
+        # (listed before "the next N units" so "the next day" is the day after that time).
+        Rule("relative_n", r(rf"(?P<n>{num})\s+(?P<unit>{units_any})\s+(?P<dir>earlier|later)\b"
+                             r"(?!\s+than)"), R["none"], kind="anaphor"),
+        Rule("that_unit", r(r"(?:(?P<mod>earlier|later)\s+)?(?:that|the\s+same)\s+"
+                            r"(?P<pu>day|week|month|quarter|year)\b"), R["none"], kind="anaphor"),
+        # "the quarter" of an earnings report is the quarter it has just named
+        Rule("the_quarter", r(r"the\s+(?P<pu>quarter)\b(?!ly)"), R["none"], kind="anaphor",
+             needs_cue=True),
+        Rule("following_unit", r(r"the\s+(?:(?P<dir>following|previous|preceding)\s+"
+                                 r"(?P<pu>day|morning|evening|night|week|month|year)|"
+                                 r"(?P<dir2>next)\s+(?P<pu2>day|morning|evening|night))\b"),
+             R["none"], kind="anaphor"),
         Rule("past_n", r(rf"(?:the\s+)?(?P<rel>past|last|next|coming)\s+(?P<n>{num})\s+{unit}\b"),
-             _past_n),
+             R["past_n"]),
         Rule("past_1", r(rf"the\s+(?P<rel>past|last|next|coming)\s+(?P<unit>"
-                         rf"(?:{alt(unit_words)}))\b(?!\s+of\b)"), _past_n),
-        Rule("this_past", r(rf"this\s+(?P<rel>past)\s+(?P<unit>week|month|year)\b"), _past_n),
-        Rule("ago", r(rf"(?P<n>{num})\s+{unit}\s+ago\b"), _ago),
-        Rule("named", r(rf"(?P<named>{alt(list(v.named_dates))})"), _named, kind="anchor"),
-        Rule("holiday", r(rf"(?:(?P<rel>last|this|next)\s+)?(?:the\s+)?"
-                          rf"(?P<hol>{alt(list(v.holidays))})(?:\s+{year})?(?![\w'])"), _holiday),
+                         rf"(?:{alt(unit_words)}))\b(?!\s+of\b)"), R["past_n"]),
+        Rule("this_past", r(r"this\s+(?P<rel>past)\s+(?P<unit>week|month|year)\b"), R["past_n"]),
+        Rule("ago", r(rf"(?P<n>{num})\s+{unit}\s+ago\b"), R["ago"]),
+        Rule("named", r(rf"(?P<named>{alt(list(v.named_dates))})"), R["named"], kind="anchor"),
+        Rule("holiday", r(rf"(?:(?P<rel>last|this|next)\s+)?"
+                          rf"(?P<hol>{alt(list(v.holidays))})(?:\s+(?:in\s+|of\s+)?{year})?(?![\w'])"),
+             R["holiday"]),
         # Durations and vague spans: kept as time expressions, value null.
         Rule("vague_ago", r(rf"(?:a\s+)?(?:{vague})\s+{units_any}\s+(?:ago|earlier|later|before|"
-                            rf"after)\b"), _none, kind="duration"),
-        Rule("relative_n", r(rf"(?:{num})\s+{units_any}\s+(?:earlier|later|before|after)\b"),
-             _none, kind="duration"),
+                            rf"after)\b"), R["none"], kind="duration"),
+        Rule("relative_after", r(rf"(?:{num})\s+{units_any}\s+(?:earlier|later|before|after)\b"),
+             R["none"], kind="duration"),
         Rule("vague_past", r(rf"(?:in\s+)?the\s+(?:past|last|next|coming)\s+(?:{vague})\s+"
-                             rf"{units_any}\b"), _none, kind="duration"),
-        Rule("recent", r(rf"(?:in\s+)?recent\s+{units_any}\b"), _none, kind="duration"),
-        Rule("duration", r(rf"(?:(?:for|over|within)\s+)?(?:(?:(?:a\s+)?(?:{vague})|{num})"
-                           rf"(?:\s+|-))?(?:more\s+)?(?:{alt(unit_words)})s?(?:-long)?\b"),
-             _none, kind="duration", needs_cue=True),
+                             rf"{units_any}\b"), R["none"], kind="duration"),
+        Rule("recent", r(rf"(?:in\s+)?recent\s+{units_any}\b"), R["none"], kind="duration"),
+        Rule("duration", r(rf"(?:(?:for|over|within)\s+)?(?:(?:a\s+)?(?:{vague})|{num})"
+                           rf"(?:\s+|-)(?:more\s+)?(?:{alt(unit_words)})s?(?:-long)?\b"),
+             R["none"], kind="duration", needs_cue=True),
+        Rule("duration_plural", r(rf"(?:(?:for|over|within)\s+)?(?:{alt(unit_words)})s\b"),
+             R["none"], kind="duration", needs_cue=True),
+        # "the year" alone is this year only where the statistical NER calls it a date.
+        Rule("the_year", r(r"the\s+(?:current\s+|full\s+)?(?:fiscal\s+)?year\b"
+                           r"(?![-'\u2019]|\s+(?:two|one|nineteen|\d))"),
+             R["of_the_year"], needs_cue=True),
     ]
 
 
@@ -448,7 +193,8 @@ def find(text: str, *, accept: Callable[[Rule, re.Match[str]], bool] | None = No
                 continue
             if accept is not None and not accept(ru, m):
                 continue
-            cands.append((Hit(m.start(), m.end(), ru.name, m.groupdict()), order))
+            a = m.start(ru.span_group) if ru.span_group else m.start()
+            cands.append((Hit(a, m.end(), ru.name, m.groupdict()), order))
     cands.sort(key=lambda c: (-c[0].length, c[1], c[0].start))
     taken: list[Hit] = []
     for hit, _ in cands:
@@ -458,14 +204,21 @@ def find(text: str, *, accept: Callable[[Rule, re.Match[str]], bool] | None = No
     return _join(text, taken)
 
 
+def _family(hit: Hit) -> str | None:
+    """Without "from", only like joins like: "Jan. 3 to Jan. 5", "March-May", "2014-2015"."""
+    return {"month_day": "day", "day_month": "day", "month": "month", "month_year": "month",
+            "year": "year"}.get(hit.rule)
+
+
 def _join(text: str, hits: list[Hit]) -> list[Hit]:
     out: list[Hit] = []
     i = 0
     while i < len(hits):
         h = hits[i]
-        before = _SINCE.search(text[max(0, h.start - 12):h.start])
+        lo = max(0, h.start - 12)
+        before = _SINCE.search(text[lo:h.start])
         word = before.group("w").lower() if before else None
-        start = h.start - (len(text[max(0, h.start - 12):h.start]) - before.start()) if before else h.start
+        start = lo + before.start("w") if before else h.start
         nxt = hits[i + 1] if i + 1 < len(hits) else None
         between = text[h.end:nxt.start] if nxt else ""
         if word in ("from", "between") and nxt and _CONNECT_RANGE.match(between) and \
@@ -474,10 +227,8 @@ def _join(text: str, hits: list[Hit]) -> list[Hit]:
             out.append(Hit(start, nxt.end, "range", {}, (h, nxt)))
             i += 2
             continue
-        if word is None and nxt and rule(h.rule).kind == "point" and \
-                rule(nxt.rule).kind == "point" and re.match(r"^\s*(?:-|\u2013|to|through)\s*$",
-                                                            between, re.IGNORECASE) and \
-                h.rule in ("month", "month_year", "month_day", "day_month", "year", "weekday"):
+        if word is None and nxt and _family(h) and _family(h) == _family(nxt) and \
+                re.match(r"^\s*(?:-|\u2013|to|through)\s*$", between, re.IGNORECASE):
             out.append(Hit(h.start, nxt.end, "range", {}, (h, nxt)))
             i += 2
             continue
@@ -491,8 +242,20 @@ def _join(text: str, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def resolve(hit: Hit, *, published: date | None, tense: Tense) -> cal.Interval | None:
-    """The calendar interval of one hit, or None when the text does not anchor one."""
+def kind_of(hit: Hit) -> str:
+    """point | duration | anchor; joined hits ("since X", "X to Y") are points."""
+    return rule(hit.rule).kind if hit.rule not in ("since", "range") else "point"
+
+
+
+def resolve(hit: Hit, *, published: date | None, tense: Tense,
+            ref: cal.Interval | None = None) -> cal.Interval | None:
+    """The calendar interval of one hit, or None when the text does not anchor one.
+
+    ``ref`` is the previous resolved time in the document, the anchor of anaphoric
+    expressions ("the following day"); without it they stay unresolved."""
+    if kind_of(hit) == "anaphor":
+        return resolve_anaphor(hit, ref)
     if hit.rule == "since":
         if published is None:
             return None
@@ -503,6 +266,8 @@ def resolve(hit: Hit, *, published: date | None, tense: Tense) -> cal.Interval |
     if hit.rule == "range":
         a = resolve(hit.parts[0], published=published, tense=tense)
         b = resolve(hit.parts[1], published=published, tense=tense)
+        if a is not None and b is not None and b.end < a.start:  # "Dec. 28 to Jan. 3"
+            b = resolve(hit.parts[1], published=a.start, tense="future")
         if a is None or b is None or b.end < a.start:
             return None
         return cal.Interval(a.start, b.end, "range")
@@ -514,21 +279,27 @@ def resolve_text(text: str, *, published: date | None, tense: Tense) -> cal.Inte
     hits = find(text)
     if hits:
         best = max(hits, key=lambda h: h.length)
-        if rule(best.rule).kind == "duration" if best.rule in RULES_BY_NAME or rules() else False:
+        if kind_of(best) == "duration":
             return None
         return resolve(best, published=published, tense=tense)
     return absolute(text, published=published, tense=tense)
 
 
-_ABSOLUTE_HINT = re.compile(r"\d")
+@functools.lru_cache(maxsize=1)
+def _absolute_hint() -> re.Pattern[str]:
+    """What an absolute date needs: a month name, a four-digit year or a numeric date. A bare
+    number ("Kopp, 44,", an age the NER calls a DATE) is not one."""
+    return re.compile(rf"\b(?:{alt(list(vocab().month_of))})\b|(?<!\d)(?:1[89]|20)\d{{2}}(?!\d)"
+                      r"|\b\d{1,4}[/.]\d{1,2}(?:[/.]\d{2,4})?\b", re.IGNORECASE)
 
 
 def absolute(text: str, *, published: date | None, tense: Tense) -> cal.Interval | None:
-    """dateparser for absolute dates the patterns above miss; never for words without digits."""
-    if not _ABSOLUTE_HINT.search(text):
+    """dateparser for absolute dates the patterns above miss."""
+    if not _absolute_hint().search(text):
         return None
     direction: cal.Direction = tense if tense in ("past", "future") else "nearest"
     return parse_absolute(text, published=published, direction=direction)
 
 
-__all__ = ["Hit", "Rule", "absolute", "find", "replace", "resolve", "resolve_text", "rules"]
+__all__ = ["Hit", "Rule", "absolute", "find", "kind_of", "resolve", "resolve_text", "rules"]
+

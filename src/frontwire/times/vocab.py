@@ -15,7 +15,8 @@ import yaml
 def alt(words: list[str]) -> str:
     """A regex alternation, longest first so "new year's eve" wins over "new year"."""
     ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['\u2019]")
+                    for w in ordered)
 
 
 @dataclass(frozen=True)
