@@ -474,5 +474,9 @@ def check_floors(report: Any, path: str) -> list[str]:
     return failures
 
 
+from .cli_record import register as _register_record  # noqa: E402  (commands of the record layer)
+
+_register_record(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

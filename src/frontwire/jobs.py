@@ -11,6 +11,8 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from . import dedup
+from .clusters import recompute as recompute_clusters
 from .ingest import read_inputs
 from .model import Article, Rejection, Result
 from .nlp import model_name
@@ -22,6 +24,7 @@ from .store import Store
 class IngestSummary:
     stored: int = 0
     already: int = 0
+    duplicates: int = 0  # near-duplicates of a stored article: added as its sources (in already)
     rejected: list[Rejection] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
 
@@ -58,13 +61,23 @@ def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
         if isinstance(out, Rejection):
             summary.rejected.append(out)
         else:
-            if store.write(out, origin=origins.pop(out.id, None), model=model, replace=force):
-                summary.stored += 1
-            else:
+            dup = None if force else dedup.find_duplicate(store, out.text, exclude=out.id)
+            if dup is not None:  # syndicated copy or light edit: stored once, with this source
+                dedup.add_source(store, dup, out)
                 summary.already += 1
-            summary.ids.append(out.id)
+                summary.duplicates += 1
+                summary.ids.append(dup.article_id)
+            else:
+                if store.write(out, origin=origins.pop(out.id, None), model=model, replace=force,
+                               on_insert=dedup.index_result):
+                    summary.stored += 1
+                else:
+                    summary.already += 1
+                summary.ids.append(out.id)
         if on_item:
             on_item(out)
+    if summary.stored or summary.duplicates:
+        recompute_clusters(store)
     return summary
 
 

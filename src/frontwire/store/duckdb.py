@@ -9,7 +9,7 @@ committed state: DuckDB replays only committed transactions from its WAL.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -119,11 +119,15 @@ class Store:
         return row is not None
 
     def write(self, result: Result, *, origin: str | None = None, model: str | None = None,
-              replace: bool = False) -> bool:
+              replace: bool = False,
+              on_insert: Callable[[Store, Result], None] | None = None) -> bool:
         """Store one article and everything extracted from it, in one transaction.
 
         Returns False (and writes nothing) when the article is already stored, unless
         ``replace`` is set, in which case the old rows are replaced in the same transaction.
+        ``on_insert`` (for example ``frontwire.dedup.index_result``) runs inside that same
+        transaction after the rows are inserted, so derived rows commit with the article or not
+        at all.
         """
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -133,6 +137,8 @@ class Store:
                     return False
                 self._delete(result.id)
             self._insert(result, origin=origin, model=model)
+            if on_insert is not None:
+                on_insert(self, result)
             self.con.execute("COMMIT")
             return True
         except Exception:

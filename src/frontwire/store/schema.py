@@ -64,6 +64,37 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (article_id, event_id, seq)
         )""",
     ]),
+    (2, "the record: article sources (near-duplicates), MinHash LSH bands, event clusters", [
+        # Every outlet and URL an article came from: the first is the one stored, the others are
+        # near-duplicates (syndicated copy, light edits) found at ingest and not stored again.
+        """CREATE TABLE article_sources (
+            article_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            source VARCHAR, url VARCHAR, title VARCHAR, published DATE,
+            duplicate_id VARCHAR, similarity DOUBLE, added_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (article_id, seq)
+        )""",
+        # MinHash signatures (for checking candidates) and LSH band keys (for finding them).
+        """CREATE TABLE article_minhash (
+            article_id VARCHAR PRIMARY KEY, shingles INTEGER NOT NULL, signature UBIGINT[] NOT NULL
+        )""",
+        """CREATE TABLE article_lsh (
+            band INTEGER NOT NULL, key UBIGINT NOT NULL, article_id VARCHAR NOT NULL
+        )""",
+        "CREATE INDEX article_lsh_key ON article_lsh (band, key)",
+        # Clusters are derived (recomputable); raw events stay in ``events``.
+        """CREATE TABLE event_clusters (
+            id VARCHAR PRIMARY KEY, event_type VARCHAR NOT NULL, sub_event_type VARCHAR,
+            location_name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE, geo_precision INTEGER,
+            date_start DATE, date_end DATE,
+            n_events INTEGER NOT NULL, n_articles INTEGER NOT NULL, n_sources INTEGER NOT NULL,
+            sources VARCHAR[], claimants JSON, conflicts JSON, fatalities_min INTEGER,
+            fatalities_max INTEGER, computed_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE cluster_events (
+            cluster_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, event_id)
+        )""",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

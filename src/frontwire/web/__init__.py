@@ -1,0 +1,1 @@
+"""The map page served at ``/`` by the API: static files only (vendored Leaflet, our app.js)."""
