@@ -45,6 +45,9 @@ class Lexicon:
     titles: frozenset[str]
     pronouns: dict[str, frozenset[str]] = field(default_factory=dict)
     not_speakers: frozenset[str] = frozenset()
+    speaker_nouns: frozenset[str] = frozenset()
+    quantifiers: frozenset[str] = frozenset()
+    agent_suffixes: tuple[str, ...] = ()
 
     def pronoun_kind(self, word: str) -> str | None:
         w = word.lower()
@@ -108,4 +111,7 @@ def load_lexicon() -> Lexicon:
         titles=_lower_set(sources_doc.get("titles")),
         pronouns={k: _lower_set(v) for k, v in (sources_doc.get("pronouns") or {}).items()},
         not_speakers=_lower_set(sources_doc.get("not_speakers")),
+        speaker_nouns=_lower_set(sources_doc.get("speaker_nouns")),
+        quantifiers=_lower_set(sources_doc.get("group", {}).get("quantifiers")),
+        agent_suffixes=tuple(str(x) for x in sources_doc.get("agent_suffixes", [])),
     )

@@ -16,7 +16,7 @@ OPENERS = {"“": "”", "„": "”“", "«": "»", "»": "«"}
 STRAIGHT = '"'
 # A dash quote: the paragraph opens with a dash, the quote ends at a spaced dash followed by
 # a lower-case word (the cue: "says", "said", "adds") - "- We will hold - says Syrskyi."
-_DASH_OPEN = re.compile(r"^[ \t]*[-–—][ \t]+")
+_DASH_OPEN = re.compile(r"[ \t]*[-–—][ \t]+")  # used with .match(text, pos)
 _DASH_CLOSE = re.compile(r"[ \t]+[-–—][ \t]+(?=[a-z])")
 
 
@@ -72,6 +72,21 @@ def find_quotes(text: str) -> list[Quote]:
             pending = None
         while i < pe:
             ch = text[i]
+            pair = text[i:i + 2]
+            if pair in ("''", "``"):
+                # old typewriter style: ``quote'' or ''quote'' (two marks = one)
+                if open_at is None:
+                    open_at, closers, i = i + 1, "''", i + 2
+                    continue
+                if pair == "''" and closers == "''":
+                    s_, e_ = _trim(text, open_at + 1, i)
+                    if e_ > s_:
+                        quotes.append(Quote(start=s_, end=e_, open=open_at - 1, close=i + 2))
+                    open_at, closers, i = None, "", i + 2
+                    continue
+            if closers == "''":
+                i += 1
+                continue
             if open_at is None:
                 if ch in OPENERS:
                     open_at, closers = i, OPENERS[ch]
