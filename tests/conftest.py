@@ -32,3 +32,11 @@ def pipeline():
     from frontwire.pipeline import Pipeline
 
     return Pipeline(model="auto")
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The compiled gazetteer (built into the user cache dir on first use, then loaded)."""
+    from frontwire.places import load_gazetteer
+
+    return load_gazetteer()

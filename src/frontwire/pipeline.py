@@ -20,7 +20,11 @@ from . import clean as clean_stage
 from .config import Settings, load_settings
 from .errors import FrontwireError, InputTooLarge
 from .model import Article, Entity, Rejection, Result
+from .claims import extract_claims
+from .events import extract_events
 from .nlp import load_model
+from .places import Gazetteer, extract_places, load_gazetteer
+from .times import extract_times
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +123,32 @@ class Pipeline:
                                          message=f"spaCy failed: {exc}"))
             return out
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer, loaded on first use (once per process, cached in the user cache dir)."""
+        if "gazetteer" not in self._resources:
+            self._resources["gazetteer"] = load_gazetteer(cache_dir=self.settings.cache_dir)
+        return self._resources["gazetteer"]
+
     def analyze(self, doc: Doc, *, article: Article, cleaned: clean_stage.Cleaned) -> Result:
-        """Run the analysis stages on a parsed, cleaned article."""
+        """Run the analysis stages on a parsed, cleaned article.
+
+        Each stage reads the Doc and the records of the stages before it, nothing else.
+        """
+        published = article.published
         entities = tuple(Entity(text=e.text, start=e.start_char, end=e.end_char, label=e.label_)
                          for e in doc.ents)
+        places = extract_places(doc, gazetteer=self.gazetteer)
+        times = extract_times(doc, published=published)
+        claims = extract_claims(doc, published=published, times=times)
+        events = extract_events(doc, places=places, times=times, claims=claims,
+                                published=published)
         return Result(
             id=article.id or "",
             url=article.url, title=article.title, source=article.source,
-            published=article.published, language=article.language,
+            published=published, language=article.language,
             text=doc.text, removed=cleaned.removed, entities=entities,
+            places=tuple(places), times=tuple(times), claims=tuple(claims), events=tuple(events),
         )
 
 

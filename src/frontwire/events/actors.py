@@ -1,0 +1,195 @@
+"""Actors: who acts and who is acted on, from the trigger's arguments and ``data/actors.yaml``.
+
+A noun phrase becomes an actor by, in order: a named group or institution ("Wagner Group",
+"the RSF", "the units of the Defense Forces"); a speaker-relative word ("the enemy" in a
+Ukrainian commander's words is Russia's military, "our forces" his own); a metonymic
+capital or a country as agent ("Moscow has mobilized" is Russia's state); a generic word
+("troops", "police", "civilians", "protesters") whose country comes from a demonym or a
+possessive in the phrase ("Sudanese soldiers", "Mali's army"), else from the event's place.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from ..model import Actor
+from .lexicon import lexicon
+
+
+@dataclass(frozen=True)
+class _Index:
+    named: tuple[tuple[str, Actor], ...]  # alias (lower) -> actor, longest first
+    generic: tuple[tuple[str, str, str], ...]  # word, kind, default
+    enemy: tuple[str, ...]
+    own: tuple[str, ...]
+    adversaries: dict[str, Actor]
+    capitals: dict[str, str]
+    countries: dict[str, str]
+    state: dict[tuple[str, str], Actor]  # (country, kind) -> the first named actor of that kind
+
+
+def country_name(cc: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=cc)
+    return getattr(c, "common_name", None) or (c.name if c else cc)
+
+
+def state_actor(cc: str, kind: str) -> Actor:
+    """The state's own forces or government ("Military Forces of Russia")."""
+    a = index().state.get((cc, kind))
+    if a is not None:
+        return a
+    label = {"military": "Military Forces", "government": "Government", "police": "Police Forces"}.get(kind, kind.capitalize())
+    return Actor(name=f"{label} of {country_name(cc)}", country=cc, kind=kind)  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=1)
+def index() -> _Index:
+    raw = lexicon().actors
+    named: list[tuple[str, Actor]] = []
+    for e in raw["named"]:
+        a = Actor(name=e["name"], country=e.get("country"), kind=e.get("kind"))
+        for alias in [e["name"], *e.get("aliases", [])]:
+            named.append((str(alias).lower(), a))
+    named.sort(key=lambda x: -len(x[0]))
+    generic = []
+    for kind, spec in raw["generic"].items():
+        for w in spec["words"]:
+            generic.append((str(w).lower(), kind, spec.get("default", "location")))
+    generic.sort(key=lambda x: -len(x[0]))
+    state: dict[tuple[str, str], Actor] = {}
+    for e in raw["named"]:
+        if e.get("country") not in (None, "location") and e.get("kind") in ("military", "government", "police"):
+            state.setdefault((e["country"], e["kind"]), Actor(name=e["name"], country=e["country"], kind=e["kind"]))
+    adv = {k: Actor(**v) for k, v in (raw.get("adversaries") or {}).items()}
+    return _Index(named=tuple(named), generic=tuple(generic),
+                  enemy=tuple(str(w).lower() for w in raw["relative"]["enemy"]),
+                  own=tuple(str(w).lower() for w in raw["relative"]["own"]),
+                  adversaries=adv, capitals={k.lower(): v for k, v in raw["capitals"].items()},
+                  countries={k.lower(): v for k, v in raw["countries"].items()}, state=state)
+
+
+def _has(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) is not None
+
+
+def phrase_text(tok: Token) -> str:
+    """The words of a noun phrase: left modifiers, the head, and an "of" complement."""
+    left = [t for t in tok.subtree if t.i <= tok.i]
+    start = min(t.i for t in left)
+    end = tok.i + 1
+    for c in tok.rights:
+        if (c.dep_ == "prep" and c.lower_ == "of") or c.dep_ in ("compound", "appos"):
+            end = max(end, c.right_edge.i + 1)
+    text = tok.doc[start:end].text.lower()
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def side_of(text: str | None) -> str | None:
+    """The country a speaker or a role belongs to ("Ukraine's Interior Ministry" -> UA)."""
+    if not text:
+        return None
+    low = text.lower().replace("’", "'")
+    ix = index()
+    for alias, a in ix.named:
+        if _has(low, alias) and a.country not in (None, "location"):
+            return a.country
+    for word, cc in ix.countries.items():
+        if _has(low, word):
+            return cc
+    for cap, cc in ix.capitals.items():
+        if _has(low, cap):
+            return cc
+    return None
+
+
+def actor_of(tok: Token | None, *, location_country: str | None, speaker_side: str | None,
+             violent: bool = True) -> Actor | None:
+    """The actor a noun phrase names, or None when it names none."""
+    if tok is None:
+        return None
+    ix = index()
+    text = phrase_text(tok)
+    for alias, a in ix.named:
+        if _has(text, alias):
+            if a.country == "location":
+                return Actor(name=a.name, country=location_country, kind=a.kind)
+            return a
+    for w in ix.own:
+        if _has(text, w) and speaker_side:
+            enemy = ix.adversaries.get(speaker_side)
+            del enemy
+            return state_actor(speaker_side, "military")
+    for w in ix.enemy:
+        if _has(text, w):
+            if speaker_side and speaker_side in ix.adversaries:
+                return ix.adversaries[speaker_side]
+            return Actor(name="the enemy", country=None, kind="military")
+    head = tok.lower_.replace("’", "'")
+    if tok.pos_ == "PROPN" or tok.ent_type_ in ("GPE", "NORP", "ORG"):
+        ent_text = " ".join(t.lower_ for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound",) or t.i == tok.i)
+        for key in (ent_text, head):
+            if key in ix.capitals or key in ix.countries:
+                cc = ix.capitals.get(key) or ix.countries[key]
+                return state_actor(cc, "military" if violent else "government")
+    generic = ix.generic
+    if violent:  # "Syrian government drones": the drones, a military
+        generic = tuple(sorted(generic, key=lambda g: g[1] != "military"))
+    for word, kind, default in generic:
+        if _has(text, word):
+            cc = None
+            for demonym, c in ix.countries.items():
+                if _has(text, demonym):
+                    cc = c
+                    break
+            if cc is None and speaker_side and any(t.lower_ in ("its", "their", "our")
+                                                   for t in tok.children if t.dep_ == "poss"):
+                cc = speaker_side  # "its troops" in the defence ministry's words
+            if cc is None and default == "location":
+                cc = location_country
+            if kind in ("military", "government", "police") and cc:
+                return state_actor(cc, kind)
+            name = f"{kind.capitalize()} ({country_name(cc)})" if cc else kind.capitalize()
+            return Actor(name=name, country=cc, kind=kind)  # type: ignore[arg-type]
+    return None
+
+
+def actor_from_text(text: str | None, *, location_country: str | None, violent: bool = True
+                    ) -> Actor | None:
+    """An actor named by a free string (a claim's speaker: "The Arakan Army", "Russia's
+    defence ministry"); None when it names no known group or state."""
+    if not text:
+        return None
+    low = " " + text.lower().replace("’", "'") + " "
+    ix = index()
+    for alias, a in ix.named:
+        if _has(low, alias):
+            if a.country == "location":
+                return Actor(name=a.name, country=location_country, kind=a.kind)
+            return a
+    cc = side_of(text)
+    if cc:
+        return state_actor(cc, "military" if violent else "government")
+    return None
+
+
+def theatre(location_country: str | None, article_text: str) -> dict | None:
+    """The default belligerents of the war in a country, when the article names one of them."""
+    if not location_country:
+        return None
+    spec = (lexicon().actors.get("theatres") or {}).get(location_country)
+    if not spec:
+        return None
+    low = article_text.lower()
+    if not any(_has(low, c) for c in spec.get("cues", [])):
+        return None
+    return spec
+
+
+def as_actor(d: dict | None) -> Actor | None:
+    return Actor(**d) if d else None

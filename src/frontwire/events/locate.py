@@ -1,0 +1,120 @@
+"""Where an event happens: the trigger's own locative phrase first, then focus, with precision.
+
+Precision follows ACLED's geo_precision: 1 a town named as the place of the event, 2 a
+region, or a town that is only the focus of the sentence or paragraph ("near" it), 3 a
+country or the article's focus. Places in actor positions ("Ukraine's Interior Ministry",
+"Moscow has mobilized") are not locations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span
+
+from ..model import Location, Place
+from ..places import place_for
+
+_PRECISION = {"city": 1, "other": 1, "admin2": 2, "admin1": 2, "region": 2, "country": 3}
+
+
+def to_location(p: Place, *, floor: int = 1) -> Location:
+    prec = max(_PRECISION.get(p.feature or "other", 2), floor)
+    return Location(name=p.name or p.text, geonameid=p.geonameid, country=p.country,
+                    admin1=p.admin1, lat=p.lat, lon=p.lon, precision=prec)
+
+
+def _modifier_of_name(doc: Doc, p: Place) -> bool:
+    """ "US-backed forces", "Africa Corps": the place name only qualifies another name."""
+    after = doc.text[p.end:p.end + 12].lower()
+    return after.startswith(("-backed", "-led", "-based", "-funded", "-linked", "-aligned", " corps"))
+
+
+def _is_actor_position(doc: Doc, p: Place) -> bool:
+    span = doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None:
+        return True
+    root = span.root
+    after = doc.text[p.end:p.end + 12].lower()
+    if after.startswith(("-backed", "-led", "-based", "-funded", "-linked", "-aligned", " corps")):
+        return True  # "US-backed forces", "Africa Corps"
+    if root.dep_ in ("nsubj", "nsubjpass", "poss", "agent"):
+        return True
+    if root.dep_ in ("compound", "amod") and root.head.pos_ in ("NOUN", "PROPN") and \
+            root.head.lower_ not in ("region", "oblast", "province", "state", "district", "city",
+                                     "town", "village", "area", "border", "line", "front",
+                                     "direction", "sector", "axis"):
+        return True
+    return root.ent_type_ == "NORP"
+
+
+def _resolved(places: Sequence[Place]) -> list[Place]:
+    return [p for p in places if p.lat is not None and p.lon is not None]
+
+
+def focus(doc: Doc, places: Sequence[Place], start: int, end: int) -> Place | None:
+    """The most specific resolved place in [start, end) not in an actor position."""
+    cands = [p for p in _resolved(places) if start <= p.start < end
+             and not _is_actor_position(doc, p)]
+    if not cands:
+        return None
+    order = {"city": 0, "other": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
+    return min(cands, key=lambda p: (order.get(p.feature or "other", 6), p.start))
+
+
+def _paragraph(doc: Doc, sent: Span) -> tuple[int, int]:
+    text = doc.text
+    s = text.rfind("\n", 0, sent.start_char) + 1
+    e = text.find("\n", sent.end_char)
+    return s, (len(text) if e < 0 else e)
+
+
+def there(sent: Span) -> bool:
+    """The sentence says "there" as a place adverb: it points to the place named just before."""
+    return _there(sent, 0)
+
+
+def _there(sent: Span, anchor_i: int) -> bool:
+    """The clause says "there": its place is the one named just before."""
+    for t in sent:
+        if t.lower_ == "there" and t.dep_ == "advmod":
+            return True
+    return False
+
+
+def locate(doc: Doc, places: Sequence[Place], *, anchor_start: int, anchor_end: int,
+           verb_start: int | None, verb_end: int | None, sent: Span,
+           excluded: Sequence[Place] = ()) -> tuple[Location | None, str]:
+    """The event's location and how it was found (locative | there | sentence | paragraph |
+    article | none)."""
+    usable = [p for p in places if p not in excluded and not _modifier_of_name(doc, p)]
+    p = place_for(anchor_start, anchor_end, usable, doc)
+    if p is None and verb_start is not None and verb_end is not None:
+        p = place_for(verb_start, verb_end, usable, doc)
+    if p is not None and p.lat is not None:
+        return to_location(p), "locative"
+    if _there(sent, 0) and sent.start > 0:
+        prev = doc[sent.start - 1].sent
+        for t in prev:
+            if t.dep_ == "ROOT":
+                q = place_for(t.idx, t.idx + len(t.text), usable, doc)
+                if q is not None and q.lat is not None:
+                    return to_location(q), "there"
+        q = focus(doc, usable, prev.start_char, prev.end_char)
+        if q is not None:
+            return to_location(q, floor=2), "there"
+    q = focus(doc, usable, sent.start_char, sent.end_char)
+    if q is not None:
+        return to_location(q, floor=2), "sentence"
+    ps, pe = _paragraph(doc, sent)
+    q = focus(doc, usable, ps, pe)
+    if q is not None:
+        return to_location(q, floor=2), "paragraph"
+    counts = Counter((p.geonameid, p.feature) for p in _resolved(usable)
+                     if p.feature != "country" and not _is_actor_position(doc, p))
+    if counts:
+        (gid, _feat), _n = counts.most_common(1)[0]
+        best = next(p for p in usable if p.geonameid == gid)
+        return to_location(best, floor=3), "article"
+    return None, "none"
