@@ -172,6 +172,11 @@ class Event(Record):
     channel: str | None = None
     evidence: tuple[Evidence, ...] = ()
     confidence: float = 0.0
+    # Added after frontwire/1 was fixed (fields are only ever added): the people wounded,
+    # kept apart from the dead, and the phrases each count was read from.
+    wounded: int | None = None
+    fatalities_text: str | None = None
+    wounded_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,7 @@ class Pipeline:
         times = extract_times(doc, published=published)
         claims = extract_claims(doc, published=published, times=times)
         events = extract_events(doc, places=places, times=times, claims=claims,
-                                published=published)
+                                published=published, source=article.source)
         return Result(
             id=article.id or "",
             url=article.url, title=article.title, source=article.source,

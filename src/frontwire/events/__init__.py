@@ -26,6 +26,7 @@ from .confidence import confidence
 from .dating import date_event
 from .detect import Mention, find_mentions
 from .fatalities import Casualties, casualties
+from .lexicon import lexicon
 from .locate import locate
 from .locate import there as there_refers_back
 from .merge import Draft, merge
@@ -56,26 +57,22 @@ def speaker_side(claim: Claim | None, text: str) -> str | None:
 def _hits_civilians(m: Mention, sent: Span) -> bool:
     """A remote attack whose object or victims are civilian ("bombed a village", "killing four
     fishermen"): its actor2 is civilians (``civilian_targets`` in actors.yaml)."""
-    import re as _re
-
-    from .lexicon import lexicon as _lex
-
-    words = _lex().actors.get("civilian_targets", [])
-    gen = _lex().actors["generic"]["civilians"]["words"]
+    words = lexicon().actors.get("civilian_targets", [])
+    gen = lexicon().actors["generic"]["civilians"]["words"]
     holder = m.anchor if m.anchor.pos_ == "VERB" else m.anchor.head
     objs = [t for c in holder.children if c.dep_ in ("dobj", "obj", "nsubjpass")
             for t in c.subtree]
     objs += [t for c in m.anchor.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "against")
              for t in c.subtree]
     low = " " + " ".join(t.lower_ for t in objs) + " "
-    if any(_re.search(rf"(?<![\w-]){_re.escape(w)}(?![\w-])", low) for w in words):
+    if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in words):
         return True
     # victims of a death or wound word in the sentence: "killing two civilians", "injuring a man"
     for tok in sent:
         if tok.lemma_.lower() in ("kill", "injure", "wound", "hurt", "die"):
             vict = " ".join(t.lower_ for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")
                             for t in c.subtree)
-            if any(_re.search(rf"(?<![\w-]){_re.escape(w)}(?![\w-])", vict) for w in gen):
+            if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", vict) for w in gen):
                 return True
     return False
 
@@ -98,9 +95,11 @@ def _attach_tolls(doc: Doc, drafts: list[Draft]) -> None:
         if cas.killed is not None:
             if target.fatalities is None or (cas.killed > 0 and (target.fatalities == 0 or cas.killed < target.fatalities)):
                 target.fatalities = cas.killed
+                target.killed_phrase = cas.killed_phrase
             target.spans.append(cas.killed_phrase or (sent.start_char, sent.end_char))
         if cas.wounded is not None and target.wounded is None:
             target.wounded = cas.wounded
+            target.wounded_phrase = cas.wounded_phrase
             if cas.wounded_phrase:
                 target.spans.append(cas.wounded_phrase)
 
@@ -203,8 +202,14 @@ def extract_events(doc: Doc, *, places: Sequence[Place], times: Sequence[TimeSpa
             claimed_by=claim.speaker if claim else source,
             claim_id=claim.id if claim else None,
             channel=claim.channel if claim else ("publication" if source else None),
-            evidence=ev, confidence=confidence(d)))
+            evidence=ev, confidence=confidence(d), wounded=d.wounded,
+            fatalities_text=_phrase(doc, d.killed_phrase) if d.fatalities is not None else None,
+            wounded_text=_phrase(doc, d.wounded_phrase) if d.wounded is not None else None))
     return events
+
+
+def _phrase(doc: Doc, span: tuple[int, int] | None) -> str | None:
+    return doc.text[span[0]:span[1]] if span else None
 
 
 def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[TimeSpan],
@@ -266,4 +271,5 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
                  actor1=a1, actor2=a2, location=loc, loc_how=loc_how,
                  date_start=dstart, date_end=dend, date_precision=dprec, date_how=dhow,
                  fatalities=cas.killed, wounded=cas.wounded, claim=claim, spans=spans,
+                 killed_phrase=cas.killed_phrase, wounded_phrase=cas.wounded_phrase,
                  sent_ids={sent.start}, sub_source=typed.sub_source)

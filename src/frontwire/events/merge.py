@@ -47,6 +47,8 @@ class Draft:
     wounded: int | None
     claim: Claim | None
     spans: list[tuple[int, int]]  # evidence spans
+    killed_phrase: tuple[int, int] | None = None  # where the fatality count was read
+    wounded_phrase: tuple[int, int] | None = None
     sent_ids: set[int] = field(default_factory=set)
     actors_defaulted: bool = False
     sub_source: str = "trigger"
@@ -100,8 +102,13 @@ def _absorb(into: Draft, other: Draft, *, keep_type: bool = True) -> None:
         into.location, into.loc_how = other.location or into.location, other.loc_how
     figures = [f for f in (into.fatalities, other.fatalities) if f is not None]
     nonzero = [f for f in figures if f > 0]
-    into.fatalities = min(nonzero) if nonzero else (min(figures) if figures else None)
+    chosen = min(nonzero) if nonzero else (min(figures) if figures else None)
+    if chosen is not None and chosen != into.fatalities:
+        into.killed_phrase = other.killed_phrase
+    into.fatalities = chosen
     w = [f for f in (into.wounded, other.wounded) if f is not None]
+    if w and min(w) != into.wounded:
+        into.wounded_phrase = other.wounded_phrase
     into.wounded = min(w) if w else None
     into.spans = sorted(set(into.spans) | set(other.spans))
     into.sent_ids |= other.sent_ids

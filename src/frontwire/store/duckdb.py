@@ -176,7 +176,8 @@ class Store:
                          a2.name if a2 else None, a2.country if a2 else None, a2.kind if a2 else None,
                          loc.name, loc.geonameid, loc.country, loc.admin1, loc.lat, loc.lon,
                          loc.precision, e.date_start, e.date_end, e.date_precision, e.fatalities,
-                         e.claimed_by, e.claim_id, e.channel, e.confidence))
+                         e.claimed_by, e.claim_id, e.channel, e.confidence, e.wounded,
+                         e.fatalities_text, e.wounded_text))
             evidence.extend((aid, e.id, j, v.text, v.start, v.end) for j, v in enumerate(e.evidence))
         self._many("events", rows)
         self._many("evidence", evidence)
@@ -238,7 +239,9 @@ class Store:
                 date_start=e["date_start"], date_end=e["date_end"],
                 date_precision=e["date_precision"], fatalities=e["fatalities"],
                 claimed_by=e["claimed_by"], claim_id=e["claim_id"], channel=e["channel"],
-                evidence=tuple(evidence.get(e["id"], ())), confidence=e["confidence"]))
+                evidence=tuple(evidence.get(e["id"], ())), confidence=e["confidence"],
+                wounded=e["wounded"], fatalities_text=e["fatalities_text"],
+                wounded_text=e["wounded_text"]))
         return Result(
             id=a["id"], text=a["text"], url=a["url"], title=a["title"], source=a["source"],
             published=a["published"], language=a["language"],

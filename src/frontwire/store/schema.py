@@ -95,6 +95,11 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (article_id, event_id)
         )""",
     ]),
+    (3, "events: wounded kept apart from fatalities, and the phrases both counts come from", [
+        "ALTER TABLE events ADD COLUMN wounded INTEGER",
+        "ALTER TABLE events ADD COLUMN fatalities_text VARCHAR",
+        "ALTER TABLE events ADD COLUMN wounded_text VARCHAR",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
