@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
-import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from frontwire.claims import extract_claims
 from frontwire.events import casualties, extract_events
@@ -17,39 +14,6 @@ from frontwire.times import extract_times
 
 ROOT = Path(__file__).resolve().parents[1]
 PUB = dt.date(2024, 3, 12)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _guard_place_for_loop():
-    """Known bug in places.locate._relation (reported to the lead): ``cur.head is cur`` is never
-    true for spaCy tokens, so the walk to the root never stops. Guarded here only while the
-    bug is present, so these tests finish; remove when places is fixed."""
-    import frontwire.places.locate as L
-
-    if "cur.head is cur" not in inspect.getsource(L._relation):
-        yield
-        return
-
-    def _relation(anchor, tok):
-        depth, cur = 0, tok
-        while True:
-            if cur.i in anchor:
-                return depth
-            if cur.head.i == cur.i or (cur.dep_ in L._CLAUSE_LINKS and cur.pos_ in ("VERB", "AUX")):
-                break
-            cur, depth = cur.head, depth + 1
-        for i in anchor:
-            node, steps = tok.doc[i], 0
-            while node.head.i != node.i and steps < 4:
-                node, steps = node.head, steps + 1
-                if node.i == tok.i:
-                    return 10 + steps
-        return None
-
-    orig = L._relation
-    L._relation = _relation
-    yield
-    L._relation = orig
 
 
 def run(nlp, gazetteer, text: str, published: dt.date = PUB):
@@ -206,45 +170,19 @@ def test_one_event_per_type_place_and_date_keeps_every_evidence_span(nlp, gazett
 
 # ------------------------------------------------------------------------- acceptance
 
-def _score(nlp, gazetteer, gold_path: Path):
-    from frontwire.clean import clean
-    from frontwire.evaluate import load_gold, score
-    from frontwire.model import Result
+def _score(pipeline, gold_path: Path):
+    from frontwire.evaluate import evaluate
 
-    gold = load_gold(gold_path)
-    art = gold["article"]
-    pub = dt.date.fromisoformat(art["published"])
-    cl = clean((gold_path.parent / art["file"]).read_text(encoding="utf-8"))
-    doc = nlp(cl.text)
-    places = extract_places(doc, gazetteer=gazetteer)
-    times = extract_times(doc, published=pub)
-    claims = extract_claims(doc, published=pub, times=times)
-    events = extract_events(doc, places=places, times=times, claims=claims, published=pub)
-    res = Result(id="x", text=doc.text, published=pub, places=tuple(places), times=tuple(times),
-                 claims=tuple(claims), events=tuple(events))
-    return score(res, gold)["events"]
+    return evaluate([gold_path], pipeline=pipeline).totals["events"]
 
 
-def test_bakhmut_example_events(nlp, gazetteer, examples_dir):
-    s = _score(nlp, gazetteer, examples_dir / "bakhmut-2023-01-04.gold.json")
+def test_bakhmut_example_events(pipeline, examples_dir):
+    s = _score(pipeline, examples_dir / "bakhmut-2023-01-04.gold.json")
     assert s.matched == s.required == 3
     assert s.f1 >= 0.8
     for attr in ("sub_event_type", "actors", "date", "claimed_by"):
         right, total = s.attributes[attr]
         assert right == total == 3, attr
-
-
-def test_eval_set_meets_its_floors(nlp, gazetteer):
-    from frontwire.evaluate import Score
-
-    floors = yaml.safe_load((ROOT / "eval" / "floors.yaml").read_text())["events"]
-    total = Score()
-    for p in sorted((ROOT / "eval" / "events").glob("*.gold.json")):
-        total.add(_score(nlp, gazetteer, p))
-    got = {"f1": total.f1, "precision": total.precision, "recall": total.recall}
-    got |= {k: r / t for k, (r, t) in total.attributes.items() if t}
-    low = {k: (round(got[k], 3), v) for k, v in floors.items() if k in got and got[k] < v}
-    assert not low, json.dumps(low)
 
 
 # ------------------------------------------------------------------------- rules on hand-made places

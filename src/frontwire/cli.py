@@ -423,7 +423,7 @@ def eval_(gold: tuple[str, ...], as_json: bool, floors: str | None, verbose: boo
     \b
     Examples:
       frontwire eval ../shared/examples/bakhmut-2023-01-04.gold.json
-      frontwire eval eval/articles/*.gold.json --floors eval/floors.yaml
+      frontwire eval eval/events/*.gold.json --floors eval/events/floors.yaml
     """
     from .evaluate import evaluate
 
