@@ -166,6 +166,25 @@ def test_unresolved_stays_empty_rather_than_wrong(nlp, gazetteer):
             assert p.geonameid is None and p.name is None and p.score < 0.35
 
 
+@pytest.mark.parametrize(("text", "mention", "point"), [
+    # the near-of cue puts Washington in England, not DC
+    ("Crowds gathered in Washington, near Sunderland and Newcastle upon Tyne, for the market.",
+     "Washington", (54.9, -1.52)),
+    ("Russian shelling hit Kurakhove, west of Donetsk, overnight, the regional governor said.",
+     "Kurakhove", (47.98, 37.28)),
+])
+def test_near_of_pattern(nlp, gazetteer, text, mention, point):
+    assert near(find(places_in(nlp, gazetteer, text), mention), point, 25)
+
+
+def test_namesake_on_the_wrong_side_stays_unresolved(nlp, gazetteer):
+    # 22 Andriivkas in the gazetteer; the one south of Bakhmut is too small to be listed, and
+    # the nearest listed one lies north-west: unresolved, not wrong
+    text = "Ukraine said on Friday its forces had recaptured Andriivka, south of Bakhmut."
+    p = find(places_in(nlp, gazetteer, text), "Andriivka")
+    assert p.lat is None and p.geonameid is None
+
+
 def test_one_sense_per_discourse(nlp, gazetteer):
     text = ("The Institute for the Study of War, a Washington, DC-based think tank, questioned the "
             "logic of the assault. In Washington, a senior government official said heavy fighting "
@@ -257,3 +276,24 @@ def test_example_article_gold_places(nlp, gazetteer, examples_dir):
         wrong = [p for p in same if p.lat is not None and not ok(p, g)]
         assert not wrong, (g["mention"], wrong)
     assert {p.country for p in places if p.lat is not None} <= {"UA", "RU", "US"}
+
+
+# ---------------------------------------------------------------- data files
+
+def test_word_lists_read_as_words():
+    from frontwire.places.recognize import words
+
+    w = words()
+    # YAML 1.1 reads bare on/off/no as booleans; the lists must hold them as words
+    assert {"on", "off", "near", "towards"} <= w.locative_prepositions
+    assert w.demonym_country["russian"] == "RU"
+
+
+def test_country_points_keep_every_code():
+    from importlib import resources
+
+    import yaml
+
+    raw = yaml.safe_load(resources.files("frontwire.data").joinpath("countries.yaml")
+                         .read_text(encoding="utf-8"))
+    assert all(isinstance(k, str) for k in raw["points"]) and "NO" in raw["points"]

@@ -475,8 +475,10 @@ def check_floors(report: Any, path: str) -> list[str]:
 
 
 from .cli_record import register as _register_record  # noqa: E402  (commands of the record layer)
+from .places.cli import gazetteer as _gazetteer  # noqa: E402
 
 _register_record(main)
+main.add_command(_gazetteer)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

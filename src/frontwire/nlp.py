@@ -37,6 +37,21 @@ def _load(name: str) -> Language:
         ) from exc
 
 
+_TEXT_KEY = "frontwire.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The text of a Doc, built once and kept in ``doc.user_data``.
+
+    spaCy's ``Doc.text`` joins a new Token object per token on every access; the stages read
+    it per mention (hundreds of times per article), which cost more than the parse itself.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 @functools.lru_cache(maxsize=4)
 def load_model(name: str = "auto") -> Language:
     """Load a spaCy pipeline once per process (cached by name)."""

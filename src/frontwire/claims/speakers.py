@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from ..nlp import doc_text
+
 from .lexicon import Lexicon
 
 NAME_LABELS = {"PERSON"}
@@ -53,7 +55,7 @@ class Mention:
 
 
 def _text(doc: Doc, start: int, end: int) -> str:
-    return " ".join(doc.text[start:end].split())
+    return " ".join(doc_text(doc)[start:end].split())
 
 
 def core_span(tok: Token, *, keep_preps: bool = True) -> tuple[int, int]:

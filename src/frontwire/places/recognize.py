@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -27,13 +28,17 @@ import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import doc_text
 from .gazetteer import Gazetteer, normalize
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _HYPHENS = frozenset({"-", "–", "‑"})
 _CONNECTORS = frozenset({"of", "de", "la", "le", "du", "des", "del", "di", "da", "do", "dos",
                          "on", "upon", "am", "an", "der", "al", "el", "en", "sur", "y", "and",
-                         "-", "–", ".", "'", "’", ","})
+                         "-", "–", ".", "'", "’", ",", "'s", "’s",
+                         # Arabic articles in transliterated names: Deir ez-Zor, Ras al-Ain
+                         "as", "ash", "ad", "ar", "az", "at", "ath", "ez", "es", "ed", "er",
+                         "bin", "ibn", "bani", "umm", "abu", "bou"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,14 @@ def words() -> Words:
     raw: dict[str, Any] = yaml.safe_load(
         resources.files("frontwire.data").joinpath("place_words.yaml").read_text(encoding="utf-8"))
     demonyms = {w.lower(): cc for cc, ws in (raw.get("demonyms") or {}).items() for w in ws}
-    low = lambda key: frozenset(str(w).lower() for w in raw.get(key) or ())
+
+    def low(key: str) -> frozenset[str]:
+        items = raw.get(key) or ()
+        bad = [x for x in items if not isinstance(x, str)]
+        if bad:
+            raise ValueError(f"data/place_words.yaml: {key} holds non-words {bad}; quote words "
+                             "such as 'on', 'off', 'no' (YAML reads them as booleans)")
+        return frozenset(x.lower() for x in items)
     return Words(admin_cues=low("admin_cues"), demonym_country=demonyms,
                  not_places=low("not_places"), common_words=low("common_words"),
                  locative_prepositions=low("locative_prepositions"),
@@ -104,8 +116,7 @@ def _looks_like_name(span: Span) -> bool:
 def _is_shouting(text: str) -> bool:
     """All-capitals words longer than an abbreviation: credits and headings, not names."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) > 4 and all(c.isupper() for c in letters) and " " in text.strip() \
-        or (len(letters) > 4 and text.isupper())
+    return len(letters) > 4 and all(c.isupper() for c in letters)
 
 
 def _gazetteer_matches(doc: Doc, gaz: Gazetteer) -> list[Mention]:
@@ -166,19 +177,22 @@ class _DocWords:
 
     person: frozenset[str]  # words of PERSON entities ("Diaz" after "Cameron Diaz")
     lower: frozenset[str]  # words written in lowercase somewhere (common nouns)
+    entity: dict[int, Span]  # token index -> the entity covering it (doc.ents built once)
 
 
 def _doc_words(doc: Doc) -> _DocWords:
-    person = frozenset(t.text for ent in doc.ents if ent.label_ == "PERSON" for t in ent)
+    ents = doc.ents
+    person = frozenset(t.text for ent in ents if ent.label_ == "PERSON" for t in ent)
     lower = frozenset(t.text for t in doc if t.is_alpha and t.text.islower())
-    return _DocWords(person=person, lower=lower)
+    entity = {k: ent for ent in ents for k in range(ent.start, ent.end)}
+    return _DocWords(person=person, lower=lower, entity=entity)
 
 
 def _keep_gazetteer_match(doc: Doc, m: Mention, w: Words, dw: _DocWords) -> bool:
     """Whether an n-gram found in the gazetteer is written like a place name."""
-    text = doc.text[m.start:m.end]
+    text = doc_text(doc)[m.start:m.end]
     low = text.lower()
-    ent = _entity_at(doc, m.tok_start)
+    ent = dw.entity.get(m.tok_start)
     partial = ent is not None and (ent.start < m.tok_start or ent.end > m.tok_end)
     if partial and (low in w.common_words or low in STOP_WORDS):
         return False  # "West" of "West Wales", "Trial" of "Regional Trial Court"
@@ -229,7 +243,7 @@ def _locative_object(tok: Token, w: Words) -> bool:
             low = head.lower_
             if low == "of":
                 return head.head.lower_ in w.direction_words
-            return low in w.locative_prepositions and low not in ("by", "to", "from", "of")
+            return low in w.locative_prepositions and low not in ("by", "to", "of")
         if cur.dep_ not in ("compound", "pobj", "conj", "cc", "appos"):
             return False
         cur = head
@@ -272,7 +286,7 @@ def _names_place(ent: Span, m: Mention) -> bool:
 
 
 def _abbreviations(doc: Doc, m: Mention) -> set[str]:
-    return {doc.text[m.start:m.end]} if m.extras.get("abbreviation") else set()
+    return {doc_text(doc)[m.start:m.end]} if m.extras.get("abbreviation") else set()
 
 
 def _sentence_initial(tok: Token) -> bool:
@@ -282,13 +296,6 @@ def _sentence_initial(tok: Token) -> bool:
             return True
         i -= 1
     return tok.doc[i].is_sent_start or i == 0
-
-
-def _entity_at(doc: Doc, i: int) -> Span | None:
-    for ent in doc.ents:
-        if ent.start <= i < ent.end:
-            return ent
-    return None
 
 
 def _strip_entity(ent: Span) -> Span:
@@ -414,8 +421,23 @@ def _mark_cues(doc: Doc, mentions: list[Mention], w: Words) -> None:
             m.cue_start = doc[m.tok_start - 2].idx
 
 
+_NEAR = re.compile(
+    r"^,?\s*(?:just\s+|about\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:near|outside|close\s+to|on\s+the\s+outskirts\s+of|"
+    r"(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+of)\s+"
+    r"(?:the\s+)?(?:(?:town|city|village|port|settlement)\s+(?:of\s+)?)?$", re.IGNORECASE)
+
+
 def _mark_containers(doc: Doc, mentions: list[Mention]) -> None:
-    """"Kreminna, Luhansk": the second names where the first is."""
-    for a, b in itertools.pairwise(mentions):
-        if b.tok_start == a.tok_end + 1 and doc[a.tok_end].text == "," and not a.axis:
-            a.container = mentions.index(b)
+    """"Kreminna, Luhansk": the second names where the first is; "Klishchiivka, south of
+    Bakhmut" and "Washington, near Sunderland": the first lies close to the second."""
+    for k, (a, b) in enumerate(itertools.pairwise(mentions)):
+        if a.axis:
+            continue
+        if b.tok_start == a.tok_end + 1 and doc[a.tok_end].text == ",":
+            a.container = k + 1
+        elif (hit := _NEAR.match(doc_text(doc)[a.end:b.start])) is not None:
+            a.extras["near"] = k + 1
+            between = hit.group(0).lower()
+            a.extras["near_dir"] = tuple(d for d in ("north", "south", "east", "west")
+                                         if d in between)

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span, Token
 
 from ..model import TimeSpan
+from ..nlp import doc_text
 from . import calendar as cal
 from .grammar import Hit, Rule, absolute, find, kind_of, resolve
 from .tense import Tense, governing_verb, span_of, tense_at
@@ -74,7 +75,7 @@ class _Filter:
         return any(s < end and start < e for s, e in self.ents)
 
     def __call__(self, ru: Rule, m: re.Match[str]) -> bool:
-        text = self.doc.text
+        text = doc_text(self.doc)
         gd = m.groupdict()
         mon = gd.get("mon")
         if mon and mon.lower().rstrip(".") in ("may", "march", "mar") and ru.name == "month":
