@@ -76,12 +76,17 @@ def _rows(result: Result, kind: str) -> tuple[list[dict[str, Any]], list[str]]:
                              "text"]
     if kind == "events":
         rows = []
+        def actor(a: dict[str, Any]) -> str | None:
+            if not a:
+                return None
+            name = a.get("name") or ""
+            return name if name.endswith(")") else f"{name} ({a.get('country') or '?'})"
+
         for e in d["events"]:
             a1, a2, loc = e.get("actor1") or {}, e.get("actor2") or {}, e.get("location") or {}
             rows.append({
                 "type": e["event_type"], "sub_type": e.get("sub_event_type"),
-                "actor1": f"{a1.get('name', '')} ({a1.get('country') or '?'})" if a1 else None,
-                "actor2": f"{a2.get('name', '')} ({a2.get('country') or '?'})" if a2 else None,
+                "actor1": actor(a1), "actor2": actor(a2),
                 "location": loc.get("name"), "date": "/".join(
                     x for x in (e.get("date_start"), e.get("date_end")) if x) or None,
                 "fatalities": e.get("fatalities"), "claimed_by": e.get("claimed_by"),

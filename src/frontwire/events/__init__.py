@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
 from ..nlp import doc_text
-from .actors import actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre
+from .actors import country_name, actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre
 from .classify import arguments, classify, governing_verb
 from .confidence import confidence
 from .dating import date_event
@@ -239,7 +239,9 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
     a1, a2 = typed.actor1, typed.actor2
     if typed.event_type in ("Explosions/Remote violence", "Violence against civilians") and \
             (a2 is None or a2.kind == "civilians") and _hits_civilians(m, sent):
-        a2 = a2 or Actor(name=f"Civilians ({cc})" if cc else "Civilians", country=cc, kind="civilians")
+        # ACLED names victims "Civilians (Ukraine)"; the same name wherever they are inferred.
+        a2 = a2 or Actor(name=f"Civilians ({country_name(cc)})" if cc else "Civilians",
+                         country=cc, kind="civilians")
     if typed.sub_event_type == "Disrupted weapons use" and a1 is not None and a2 is None and \
             a1.country in index().adversaries:
         a2 = index().adversaries[a1.country]  # what air defence downs is the enemy's
