@@ -22,6 +22,7 @@ from typing import IO, Any
 import pycountry
 
 from .clusters import record_config
+from .countries import country_name
 from .eventquery import EVENT_COLUMNS, EVENT_FROM, SORT_KEY, EventFilter, where
 from .model import record_id
 from .store.duckdb import Store
@@ -76,7 +77,7 @@ def _country(alpha2: str | None) -> tuple[str, str, int | None, str]:
     c = pycountry.countries.get(alpha_2=alpha2.upper())
     if c is None:
         return "", "", None, ""
-    name = conf["country_names"].get(c.alpha_2) or getattr(c, "common_name", None) or c.name
+    name = country_name(c.alpha_2)
     region = next((r for r, codes in conf["regions"].items() if c.alpha_2 in codes), "")
     return c.alpha_3, name, int(c.numeric), region
 

@@ -152,6 +152,17 @@ def _evidence(doc: Doc, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def _two_armed_sides(drafts: list[Draft]) -> list[Draft]:
+    """A battle is fought between two armed groups (ACLED). A "battle" whose other side is
+    civilians, in a sentence that reports another event ("forces arrested 20 people in raids
+    on Nablus"), is that other event told twice: it is dropped. Alone in its sentence it
+    stays (the civilian side is then more likely a missed armed group than a fact)."""
+    return [d for d in drafts
+            if not (d.event_type == "Battles" and d.actor2 is not None
+                    and d.actor2.kind == "civilians"
+                    and any(o is not d and o.sent_ids & d.sent_ids for o in drafts))]
+
+
 def _sent_span(sent: Span) -> tuple[int, int]:
     return sent.start_char, sent.end_char
 
@@ -184,6 +195,7 @@ def extract_events(doc: Doc, *, places: Sequence[Place], times: Sequence[TimeSpa
             continue  # history recalled in a report, not news (docs/events.md)
         drafts.append(d)
     drafts.sort(key=lambda d: min(d.spans))
+    drafts = _two_armed_sides(drafts)
     _attach_tolls(doc, drafts)
     merged = merge(drafts)
     events: list[Event] = []

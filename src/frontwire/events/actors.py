@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from ..countries import country_name
 from ..model import Actor
 from .lexicon import lexicon
 
@@ -30,13 +31,6 @@ class _Index:
     capitals: dict[str, str]
     countries: dict[str, str]
     state: dict[tuple[str, str], Actor]  # (country, kind) -> the first named actor of that kind
-
-
-def country_name(cc: str) -> str:
-    import pycountry
-
-    c = pycountry.countries.get(alpha_2=cc)
-    return getattr(c, "common_name", None) or (c.name if c else cc)
 
 
 def state_actor(cc: str, kind: str) -> Actor:

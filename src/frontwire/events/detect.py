@@ -158,6 +158,11 @@ def has_frame(tok: Token, place_idx: set[int], time_idx: set[int]) -> bool:
             return True
         if c.i in time_idx or (c.dep_ in ("npadvmod", "nmod", "compound") and c.i in place_idx):
             return True
+        # "an airstrike that killed 15 people", and the small model's misparse of
+        # "Israeli airstrikes killed 15 people" (the noun as root, "killed" as its acl)
+        if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in _RESULT_VERBS and any(
+                g.dep_ in ("dobj", "obj") for g in c.children):
+            return True
     head = tok.head
     if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in lex.frame_subject:
         return True

@@ -190,6 +190,11 @@ def time_for(start: int, end: int, times: Sequence[TimeSpan], doc: Doc) -> TimeS
         return None
     verb = governing_verb(root)
     if verb is None:
+        # A noun trigger heading its own clause ("airstrikes that killed 15 overnight", or the
+        # small model's misparse of "airstrikes killed 15 overnight"): its verb is below it.
+        verb = next((c for c in root.children if c.dep_ in ("acl", "relcl")
+                     and c.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
         return None
     sent = root.sent
     by_verb: dict[int, list[TimeSpan]] = {}

@@ -1,0 +1,29 @@
+"""Country names as ACLED writes them, shared by the events stage and the exports.
+
+ACLED's name where it differs from pycountry's common name ("Palestine", not "Palestine,
+State of"); the list is data (``acled.country_names`` in ``data/record.yaml``).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import pycountry
+import yaml
+
+
+@functools.lru_cache(maxsize=1)
+def _acled_names() -> dict[str, str]:
+    text = resources.files("frontwire.data").joinpath("record.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text)["acled"]["country_names"])
+
+
+@functools.lru_cache(maxsize=512)
+def country_name(alpha2: str) -> str:
+    """ACLED's name for an ISO 3166-1 alpha-2 code (the code itself when unknown)."""
+    code = alpha2.upper()
+    if code in _acled_names():
+        return _acled_names()[code]
+    c = pycountry.countries.get(alpha_2=code)
+    return (getattr(c, "common_name", None) or c.name) if c else alpha2
