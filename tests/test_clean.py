@@ -33,6 +33,8 @@ REMOVED = [
     ("Read more: How the battle for Bakhmut unfolded", "boilerplate", "Read more"),
     ("Sign up for our daily war briefing newsletter", "boilerplate", "newsletter"),
     ("Share this article", "boilerplate", "Share this article"),
+    ("Associated Press writer Hanna Arhirova contributed to this report.", "byline",
+     "contributed to this report"),
     ("Advertisement", "boilerplate", "Advertisement"),
     ("Follow us on Telegram for live updates", "boilerplate", "Follow us"),
     ("© 2023 Example Media Group. All rights reserved.", "boilerplate", "All rights reserved"),
@@ -103,3 +105,19 @@ def test_gold_clean_checks_on_reference_article(examples_dir) -> None:
         assert needle in out.text, needle
     reasons = {r.reason for r in out.removed}
     assert {"caption", "credit", "boilerplate"} <= reasons
+
+
+@pytest.mark.parametrize("paragraph, dateline", [
+    ("KYIV, Ukraine (AP) — Russian forces launched a drone attack overnight.", "KYIV, Ukraine (AP) —"),
+    ("KHARTOUM (Reuters) - Fighting resumed in the capital on Monday.", "KHARTOUM (Reuters) -"),
+    ("GAZA CITY — Israeli strikes hit the city overnight, residents said.", "GAZA CITY —"),
+])
+def test_dateline_prefix_removed_reporting_kept(paragraph: str, dateline: str) -> None:
+    out = clean(paragraph)
+    assert out.text == paragraph[len(dateline):].strip()
+    assert out.removed[0].text == dateline and out.removed[0].rule == "dateline"
+
+
+def test_capitalized_start_is_not_a_dateline() -> None:
+    text = "UN officials - speaking in Geneva - said aid was blocked."
+    assert clean(text).text == text

@@ -152,6 +152,20 @@ def _evidence(doc: Doc, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _refers_back(m: Mention, anchored: list[tuple[int, int]]) -> bool:
+    """A definite noun trigger with no place or time of its own ("the attack", "this strike")
+    names an event the article has already reported, not a new one."""
+    a = m.anchor
+    if a.pos_ != "NOUN" or not any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE
+                                   for c in a.children):
+        return False
+    lo, hi = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
+    return not any(s < hi and lo < e for s, e in anchored)
+
+
 def _two_armed_sides(drafts: list[Draft]) -> list[Draft]:
     """A battle is fought between two armed groups (ACLED). A "battle" whose other side is
     civilians, in a sentence that reports another event ("forces arrested 20 people in raids
@@ -181,8 +195,14 @@ def extract_events(doc: Doc, *, places: Sequence[Place], times: Sequence[TimeSpa
                              dated_spans=[(t.start, t.end) for t in times
                                           if t.precision in ("day", "week")])
     live = [m for m in mentions if m.status is None]
+    anchored = [(p.start, p.end) for p in places] + [(t.start, t.end) for t in times]
     drafts: list[Draft] = []
     for m in live:
+        if drafts and _refers_back(m, anchored):
+            # "The attack targeted power plants": more about the event already told
+            drafts[-1].spans.append(_sent_span(m.sent))
+            drafts[-1].sent_ids.add(m.sent.start)
+            continue
         # "shelled Kherson, killing two civilians": the killing is the shelling's toll
         if m.trigger.victim_trigger and any(o is not m and not o.trigger.victim_trigger
                                             and o.sent.start == m.sent.start for o in live):
