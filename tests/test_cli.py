@@ -112,6 +112,12 @@ def test_ingest_then_readers(runner: CliRunner, tmp_path: Path) -> None:
         for fmt in ("table", "csv", "json"):
             res = runner.invoke(main, [cmd, "--db", db, "--format", fmt])
             assert res.exit_code == 0, (cmd, fmt, res.output)
+    res = runner.invoke(main, ["sources", "--db", db, "--format", "json"])
+    speakers = {r["speaker"]: r for r in json.loads(res.stdout)}
+    sumy = speakers["Sumy regional military administration"]
+    assert sumy["claims"] >= 1 and "Telegram" in sumy["channels"]
+    res = runner.invoke(main, ["claims", "--db", db, "--channel", "telegram", "--format", "json"])
+    assert json.loads(res.stdout) and all(r["channel"] == "Telegram" for r in json.loads(res.stdout))
     res = runner.invoke(main, ["articles", "--db", db, "--since", "2023-07-01", "--format", "json"])
     assert {r["id"] for r in json.loads(res.stdout)} >= {"wire-001"}
     res = runner.invoke(main, ["events", "--db", db, "--since", "not-a-date"])
