@@ -92,12 +92,11 @@ def run(n: int, *, words: int = 500, store: bool = False, profile: str | None = 
     if store:
         from frontwire.store import open_store
 
-        with tempfile.TemporaryDirectory() as tmp:
-            with open_store(Path(tmp) / "bench.duckdb") as st:
-                def write() -> None:
-                    for r in ok:
-                        st.write(r, origin="bench", model=pipe.settings.model)
-                t_store, _ = timed(write)
+        with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "bench.duckdb") as st:
+            def write() -> None:
+                for r in ok:
+                    st.write(r, origin="bench", model=pipe.settings.model)
+            t_store, _ = timed(write)
         report["store"] = {"seconds": round(t_store, 2),
                            "articles_s": round(len(ok) / t_store, 1),
                            "share_of_full": round(t_store / (t_full + t_store), 3)}

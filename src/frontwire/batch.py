@@ -141,12 +141,16 @@ class LocalPool:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(abort=exc_type is not None)
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
+        """Stop the workers: let them finish, or (on an error or Ctrl-C) end them at once."""
         if self._pool is not None:
-            self._pool.close()
+            if abort:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
             self._pool = None
 
@@ -440,9 +444,9 @@ class _Runner:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.close()
+            self._pool.close(abort=exc_type is not None)
 
     def pool(self) -> LocalPool:
         if self._pool is None:
@@ -567,7 +571,6 @@ def load(directory: str | Path, *, store: Any) -> LoadSummary:
     """
     import pyarrow.parquet as pq
 
-    from . import dedup
     from .clusters import recompute as recompute_clusters
 
     summary = LoadSummary()
@@ -579,17 +582,24 @@ def load(directory: str | Path, *, store: Any) -> LoadSummary:
                 summary.already += 1
                 continue
             res = Result.from_dict(json.loads(row["result_json"]))
-            dup = dedup.find_duplicate(store, res.text, exclude=res.id)
-            if dup is not None:
-                dedup.add_source(store, dup, res)
-                summary.already += 1
-                summary.duplicates += 1
-                continue
-            if store.write(res, origin=row["origin"], model=row["model"],
-                           on_insert=dedup.index_result):
-                summary.stored += 1
-            else:
-                summary.already += 1
+            store_result(store, res, origin=row["origin"], model=row["model"], summary=summary)
     if summary.stored or summary.duplicates:
         recompute_clusters(store)
     return summary
+
+
+def store_result(store: Any, res: Result, *, origin: str | None, model: str | None,
+                 summary: LoadSummary) -> None:
+    """Store one result as ``frontwire ingest`` does: a near-duplicate becomes a source of
+    the stored article, an already-stored id is counted, not rewritten."""
+    from . import dedup
+
+    dup = dedup.find_duplicate(store, res.text, exclude=res.id)
+    if dup is not None:
+        dedup.add_source(store, dup, res)
+        summary.already += 1
+        summary.duplicates += 1
+    elif store.write(res, origin=origin, model=model, on_insert=dedup.index_result):
+        summary.stored += 1
+    else:
+        summary.already += 1

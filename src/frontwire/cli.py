@@ -171,10 +171,12 @@ def _limit(d: dict[str, Any], only: str | None, kinds: list[str]) -> dict[str, A
 @click.option("--db", default=None, metavar="FILE", help="DuckDB file (default: frontwire.duckdb).")
 @published_option
 @click.option("--force", is_flag=True, help="Re-process and replace articles already stored.")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Worker processes, each with its own model (default: CPU count).")
 @model_option
 @friendly
 def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force: bool,
-           model: str | None) -> None:
+           workers: int | None, model: str | None) -> None:
     """Process articles and store them; re-ingesting the same article is a no-op.
 
     \b
@@ -184,11 +186,13 @@ def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force
       cat story.txt | frontwire ingest - --db news.duckdb
     """
     from . import jobs
+    from .batch import LocalPool, default_workers
     from .store import open_store
 
     pipe = _pipeline(model)
     db = db or pipe.settings.db
-    with open_store(db) as store:
+    # One writer (this process) and a pool of extracting workers (frontwire.batch).
+    with open_store(db) as store, LocalPool(pipe, workers=workers or default_workers()) as pool:
         total = _count_inputs(paths)
         show_bar = total > 1 and sys.stderr.isatty()
         bar = click.progressbar(length=total, label="ingesting", file=sys.stderr) if show_bar else None
@@ -202,7 +206,7 @@ def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force
                 bar.update(1)
 
         try:
-            summary = jobs.ingest(paths, store=store, pipeline=pipe, published=published,
+            summary = jobs.ingest(paths, store=store, pipeline=pool, published=published,
                                   force=force, on_item=on_item)
         finally:
             if bar is not None:
@@ -477,7 +481,10 @@ def check_floors(report: Any, path: str) -> list[str]:
 from .cli_record import register as _register_record  # noqa: E402  (commands of the record layer)
 from .places.cli import gazetteer as _gazetteer  # noqa: E402
 
+from .cli_scale import register as _register_scale  # noqa: E402
+
 _register_record(main)
+_register_scale(main)
 main.add_command(_gazetteer)
 
 if __name__ == "__main__":  # pragma: no cover

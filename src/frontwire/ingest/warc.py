@@ -48,16 +48,20 @@ def read_warc(path: str | Path, *, published: date | None = None,
         return
     try:
         records = ArchiveIterator(fh)
+        seen = 0
         for record in records:
+            if record.format != "warc":  # warcio reads any garbage as a one-record ARC file
+                continue
+            seen += 1
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             if record.http_headers.get_statuscode() != "200":
                 continue
             if not _is_html(record.http_headers.get_header("Content-Type")):
                 continue
-            where = f"{origin}@{records.get_record_offset()}"
             url = record.rec_headers.get_header("WARC-Target-URI")
             body = record.content_stream().read(max_bytes + 1)
+            where = f"{origin}@{records.get_record_offset()}"  # after the read: it skips the rest
             try:
                 if len(body) > max_bytes:
                     raise InputError(f"page {url} is larger than {max_bytes / 1e6:.0f} MB",
@@ -70,6 +74,9 @@ def read_warc(path: str | Path, *, published: date | None = None,
             except InputError as exc:
                 yield Rejection(origin=exc.origin or where, stage="ingest", code=exc.code,
                                 message=f"{exc.message} ({url})")
+        if seen == 0:
+            yield Rejection(origin=origin, stage="ingest", code=BadRecord.code,
+                            message="holds no WARC records; is it truncated or not a WARC file?")
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:  # bad archive
         yield Rejection(origin=origin, stage="ingest", code=BadRecord.code,
                         message=f"is not a readable WARC file ({exc.__class__.__name__}: {exc}); "
