@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
-from typing import ClassVar
 
 import pytest
 from record_helpers import REPRINT, REWRITE, WIRE, result, story_event, write_all
@@ -81,34 +80,9 @@ def test_index_commits_with_the_article(tmp_path):
         assert store.rows("SELECT count(*) AS n FROM article_sources")[0]["n"] == 0
 
 
-class StoryPipeline:
-    """The real pipeline (cleaning, spaCy, places, ...) with the story's event added per outlet.
-
-    The event stage is another issue's work; this pins what the record layer does with its
-    output, on text the real cleaning and readers produced.
-    """
-
-    TRIGGERS: ClassVar[dict[str, tuple[str, int, str]]] = {
-        "Reuters": ("A Russian missile struck a residential building", 4, "Pavlo Kyrylenko"),
-        "Kyiv Daily": ("A Russian missile struck a residential building", 4, "Pavlo Kyrylenko"),
-        "Example Post": ("a precision strike had eliminated up to 30 Ukrainian servicemen", 30,
-                         "Russian defence ministry"),
-    }
-
-    def __init__(self, real):  # type: ignore[no-untyped-def]
-        self.real, self.nlp, self.settings = real, real.nlp, real.settings
-
-    def process(self, articles):  # type: ignore[no-untyped-def]
-        for out in self.real.process(articles):
-            if hasattr(out, "events") and out.source in self.TRIGGERS:
-                trig, fat, who = self.TRIGGERS[out.source]
-                out = replace(out, events=(story_event(out.text, trigger=trig, fatalities=fat,
-                                                       claimed_by=who),))
-            yield out
-
-
 def test_three_outlets_give_one_group_and_one_cluster_with_three_sources(tmp_path, pipeline):
-    """Done-when: two near-verbatim copies and one rewrite of a story, through ``jobs.ingest``."""
+    """Done-when: two near-verbatim copies and one rewrite of a story, through ``jobs.ingest``
+    and the real pipeline (its events stage codes the strike in all three)."""
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in [
         {"text": WIRE, "source": "Reuters", "url": "https://wire.example/kramatorsk",
@@ -119,7 +93,7 @@ def test_three_outlets_give_one_group_and_one_cluster_with_three_sources(tmp_pat
          "published": "2023-01-04"},
     ]) + "\n", encoding="utf-8")
     with open_store(tmp_path / "news.duckdb") as store:
-        summary = jobs.ingest([str(feed)], store=store, pipeline=StoryPipeline(pipeline))
+        summary = jobs.ingest([str(feed)], store=store, pipeline=pipeline)
         assert (summary.stored, summary.duplicates, summary.rejected) == (2, 1, [])
         groups = store.rows("SELECT article_id, count(*) AS n, list(source ORDER BY seq) AS s "
                             "FROM article_sources GROUP BY 1 HAVING count(*) > 1")
@@ -129,7 +103,7 @@ def test_three_outlets_give_one_group_and_one_cluster_with_three_sources(tmp_pat
         assert multi[0]["n_sources"] == 3
         assert sorted(multi[0]["sources"]) == ["Example Post", "Kyiv Daily", "Reuters"]
         # re-ingesting the same feed changes nothing
-        again = jobs.ingest([str(feed)], store=store, pipeline=StoryPipeline(pipeline))
+        again = jobs.ingest([str(feed)], store=store, pipeline=pipeline)
         assert again.stored == 0
         assert store.rows("SELECT count(*) AS n FROM article_sources")[0]["n"] == 3
 

@@ -182,7 +182,11 @@ class _DocWords:
 
 def _doc_words(doc: Doc) -> _DocWords:
     ents = doc.ents
-    person = frozenset(t.text for ent in ents if ent.label_ == "PERSON" for t in ent)
+    # Only names of two words or more make their words a person's ("Diaz" after "Cameron
+    # Diaz"): the small model also calls a lone town name a PERSON ("Kramatorsk, about 30 km
+    # north of the front"), and that must not unmake the town everywhere else.
+    person = frozenset(t.text for ent in ents if ent.label_ == "PERSON" and len(ent) > 1
+                       for t in ent)
     lower = frozenset(t.text for t in doc if t.is_alpha and t.text.islower())
     entity = {k: ent for ent in ents for k in range(ent.start, ent.end)}
     return _DocWords(person=person, lower=lower, entity=entity)
