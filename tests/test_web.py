@@ -107,9 +107,11 @@ def page(server):
 
 def _shown(pg) -> int:  # type: ignore[no-untyped-def]
     """Events the status line reports, once the map has finished (re)loading."""
-    pg.wait_for_function("/^\\d[\\d,]* /.test(document.querySelector('#status').textContent)",
-                         timeout=10_000)
-    text = pg.inner_text("#status")
+    # Read the text in the same evaluation that checks it: a reload may start right after.
+    handle = pg.wait_for_function(
+        "(() => { const t = document.querySelector('#status').textContent;"
+        " return /^\\d[\\d,]* /.test(t) ? t : false; })()", timeout=10_000)
+    text = handle.json_value()
     return int(text.split()[0].replace(",", ""))
 
 
