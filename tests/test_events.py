@@ -9,6 +9,7 @@ import pytest
 
 from frontwire.claims import extract_claims
 from frontwire.events import casualties, extract_events
+from frontwire.model import Actor
 from frontwire.places import extract_places
 from frontwire.times import extract_times
 
@@ -256,3 +257,56 @@ def test_an_unattributed_lede_merges_into_the_dated_report(nlp):
 def test_an_accusation_of_an_attempt_is_not_an_event(nlp):
     text = "Russia's Federal Security Service accused Ukraine of trying to attack the Kursk nuclear plant."
     assert _events(nlp, text, {"Kursk": "RU"}) == []
+
+
+# --------------------------------------------------------------- rules added with the lead's review
+
+@pytest.mark.parametrize("text, expected", [
+    # the small model parses "airstrikes" as the root and "killed" as its acl
+    ("Israeli airstrikes killed at least 15 people in the central Gaza Strip overnight, the "
+     "health ministry said.", ("Explosions/Remote violence", "Air/drone strike", 15)),
+    ("An airstrike that killed six people hit a market in Sarmada in Idlib province on Friday, "
+     "rescuers said.", ("Explosions/Remote violence", "Air/drone strike", 6)),
+])
+def test_noun_trigger_framed_by_its_own_clause(pipeline, text, expected):
+    ev = pipeline.extract(text, published=dt.date(2024, 6, 15)).events
+    assert [(e.event_type, e.sub_event_type, e.fatalities) for e in ev][:1] == [expected]
+
+
+def test_noun_trigger_takes_the_time_of_its_own_clause(pipeline):
+    ev = pipeline.extract("Israeli airstrikes killed at least 15 people in the central Gaza Strip "
+                          "overnight, the health ministry said.",
+                          published=dt.date(2024, 6, 15)).events
+    assert ev and ev[0].date_end == dt.date(2024, 6, 15) and ev[0].date_start >= dt.date(2024, 6, 14)
+
+
+def test_definite_noun_trigger_refers_back(pipeline):
+    text = ("Russian forces launched a massive missile and drone attack on Ukraine's energy grid "
+            "early Sunday, officials said. Energy Minister German Galushchenko wrote on Facebook "
+            "that the attack targeted generation and transmission facilities.")
+    ev = pipeline.extract(text, published=dt.date(2024, 11, 17)).events
+    assert len(ev) == 1 and ev[0].event_type == "Explosions/Remote violence"
+    assert any("the attack targeted" in v.text for v in ev[0].evidence)
+
+
+def test_battle_against_civilians_beside_another_event_is_dropped(pipeline):
+    text = ("In the occupied West Bank, Israeli forces arrested 20 people in raids on Nablus and "
+            "Tulkarem on Thursday, the Palestinian Prisoners' Society said.")
+    ev = pipeline.extract(text, published=dt.date(2024, 6, 15)).events
+    assert [e.sub_event_type for e in ev] == ["Arrests"]
+
+
+def test_agent_of_the_verb_an_attack_noun_qualifies(pipeline):
+    text = ("Gunmen killed at least 30 villagers in an attack on a market in Zamfara state on "
+            "Saturday, police said.")
+    (ev,) = pipeline.extract(text, published=dt.date(2024, 3, 12)).events
+    assert ev.actor1 is not None and ev.actor1.kind == "militia" and ev.actor1.country == "NG"
+    assert ev.actor2 is not None and ev.actor2.kind == "civilians" and ev.fatalities == 30
+
+
+def test_civilians_who_protest_are_protesters(pipeline):
+    (ev,) = pipeline.extract("Hundreds of residents protested in Gusau, the capital of Zamfara "
+                             "state, on Monday, demanding better security.",
+                             published=dt.date(2024, 3, 12)).events
+    assert ev.event_type == "Protests"
+    assert ev.actor1 == Actor(name="Protesters (Nigeria)", country="NG", kind="protesters")

@@ -279,9 +279,12 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
         a2 = index().adversaries[a1.country]  # what air defence downs is the enemy's
     if typed.event_type in ("Protests", "Riots"):
         kind = "protesters" if typed.event_type == "Protests" else "rioters"
+        generic = f"{kind.capitalize()} ({country_name(cc)})" if cc else kind.capitalize()
         if a1 is None or a1.kind not in ("protesters", "rioters", "civilians"):
-            a1 = Actor(name=f"{kind.capitalize()} ({cc})" if cc else kind.capitalize(), country=cc,
-                       kind=kind)  # type: ignore[arg-type]
+            a1 = Actor(name=generic, country=cc, kind=kind)  # type: ignore[arg-type]
+        elif a1.kind == "civilians":
+            # "residents protested": as ACLED, the civilians who protest are protesters
+            a1 = Actor(name=generic, country=a1.country or cc, kind=kind)  # type: ignore[arg-type]
         elif a1.kind != kind:
             a1 = Actor(name=a1.name, country=a1.country, kind=kind)  # type: ignore[arg-type]
         if typed.sub_event_type in ("Protest with intervention", "Excessive force against protesters",

@@ -194,15 +194,20 @@ def arguments(m: Mention, *, location_country: str | None, speaker_side: str | N
             objs = [o for o in objects(head) if o.dep_ in ("dobj", "obj")]
             if objs:
                 a2 = actor_of(objs[0], **kw)
-        if a.dep_ == "pobj" and head.head.pos_ == "VERB" and a2 is None:
+        if a.dep_ == "pobj" and head.head.pos_ == "VERB":
             v = head.head
-            objs = [o for o in objects(v) if o.dep_ in ("dobj", "obj", "nsubjpass")]
-            if objs:
-                a2 = actor_of(objs[0], **kw)
+            subj = _subject(v)
+            passive = any(c.dep_ == "auxpass" for c in v.children)
             if a2 is None:
-                subj = _subject(v)
-                if subj is not None and any(c.dep_ == "auxpass" for c in v.children):
+                objs = [o for o in objects(v) if o.dep_ in ("dobj", "obj", "nsubjpass")]
+                if objs:
+                    a2 = actor_of(objs[0], **kw)
+                if a2 is None and subj is not None and passive:
                     a2 = actor_of(subj, **kw)
+            if a1 is None and subj is not None and not passive:
+                # "Gunmen killed 30 villagers in an attack on a market": the attack's agent
+                # is the subject of the verb it qualifies
+                a1 = actor_of(subj, **kw)
     if a1 is not None and a2 is not None and a1 == a2:
         a2 = None
     return a1, a2

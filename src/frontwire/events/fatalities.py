@@ -77,8 +77,12 @@ def _victims(word: Token) -> list[Token]:
                 out.append(c)
             if c.dep_ == "nsubj" and (passive or word.lemma_.lower() in ("die", "perish")):
                 out.append(c)
-        if word.dep_ in ("acl", "relcl") and word.head.pos_ in ("NOUN", "NUM", "PRON"):
-            out.append(word.head)  # "two civilians killed in the strike"
+        has_object = any(c.dep_ in ("dobj", "obj") for c in word.children)
+        if word.dep_ in ("acl", "relcl") and word.head.pos_ in ("NOUN", "NUM", "PRON") and \
+                not has_object:
+            # "two civilians killed in the strike"; but in "an airstrike that killed six
+            # people" (an object follows) the head is the killer, not the killed
+            out.append(word.head)
         if word.dep_ == "amod":
             out.append(word.head)
     else:

@@ -23,8 +23,9 @@ from spacy.tokens import Doc, Span, Token
 from ..model import TimeSpan
 from ..nlp import doc_text
 from . import calendar as cal
-from .grammar import Hit, Rule, absolute, find, kind_of, resolve
-from .tense import Tense, governing_verb, span_of, tense_at
+from .grammar import Hit, Rule, absolute, find, kind_of, resolve, resolve_parts
+from .resolvers import for_n
+from .tense import Tense, attached_verb, governing_verb, present_perfect, span_of, tense_at
 from .vocab import alt, vocab
 
 __all__ = ["extract_times", "resolve_phrase", "time_for"]
@@ -92,6 +93,8 @@ class _Filter:
             return False  # a title: ABC's "This Week"
         if not ru.needs_cue:
             return True
+        if ru.name == "year" and gd.get("y") and not gd["y"][0].isdigit():
+            return True  # "nineteen ninety-six" is a year wherever it stands
         if self.in_entity(m.start(), m.end()):
             return True
         if ru.kind == "duration" or ru.name in ("the_year", "the_quarter"):
@@ -146,7 +149,7 @@ def extract_times(doc: Doc, *, published: date | None) -> list[TimeSpan]:
     ref: cal.Interval | None = None  # the anchor of "the following day", "that year"
     for h in hits:
         if kind_of(h) == "duration":
-            iv = None
+            iv = for_n(h, published) if present_perfect(doc, h.start, h.end) else None
         else:
             tense = "future" if future_cue.search(text[max(0, h.start - 30):h.start]) \
                 else tense_at(doc, h.start, h.end)
@@ -154,6 +157,9 @@ def extract_times(doc: Doc, *, published: date | None) -> list[TimeSpan]:
         if iv is not None and iv.precision != "range":
             ref = iv
         out.append(_timespan(text[h.start:h.end], h.start, h.end, iv))
+        for part, piv in resolve_parts(h, published=published, tense=tense if kind_of(h)
+                                       != "duration" else None):
+            out.append(_timespan(text[part.start:part.end], part.start, part.end, piv))
     not_times = _patterns().not_times
     time_word = _patterns().time_word
     for ent in doc.ents:
@@ -189,23 +195,28 @@ def time_for(start: int, end: int, times: Sequence[TimeSpan], doc: Doc) -> TimeS
     if root is None:
         return None
     verb = governing_verb(root)
-    if verb is None:
-        # A noun trigger heading its own clause ("airstrikes that killed 15 overnight", or the
-        # small model's misparse of "airstrikes killed 15 overnight"): its verb is below it.
-        verb = next((c for c in root.children if c.dep_ in ("acl", "relcl")
-                     and c.pos_ in ("VERB", "AUX")), None)
-    if verb is None:
+    # A noun trigger heading its own clause ("airstrikes that killed 15 overnight", or the
+    # small model's misparse of "airstrikes killed 15 overnight"): its verb is below it.
+    own = [c for c in root.children if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")]
+    if verb is None and not own:
         return None
     sent = root.sent
     by_verb: dict[int, list[TimeSpan]] = {}
     for t in times:
         if not (sent.start_char <= t.start < sent.end_char):
             continue
+        if any(o is not t and o.start <= t.start and t.end <= o.end and o.end - o.start >
+               t.end - t.start for o in times):
+            continue  # the "February 2022" of "since February 2022": the clause has the whole
         troot = _root(doc, t.start, t.end)
-        tverb = governing_verb(troot) if troot is not None else None
+        tverb = attached_verb(doc, troot) if troot is not None else None
         if tverb is not None:
             by_verb.setdefault(tverb.i, []).append(t)
-    v: Token | None = verb
+    for c in own:
+        if by_verb.get(c.i):
+            mid = (start + end) / 2
+            return min(by_verb[c.i], key=lambda t: (t.value is None, abs((t.start + t.end) / 2 - mid)))
+    v: Token | None = verb if verb is not None else own[0]
     seen: set[int] = set()
     while v is not None and v.i not in seen:
         seen.add(v.i)
