@@ -480,3 +480,10 @@ def test_summarize_sources_counts_speakers_channels_places():
     assert rows[0].channels == {"Telegram": 2}
     assert rows[0].places == {"Kherson": 1}  # the speaker's own name is not a place it claims
     assert rows[1].channels == {"(none)": 1} and rows[1].places == {"Odesa": 1}
+
+
+def test_group_name_tagged_person_keeps_its_words_and_is_an_organization(nlp):
+    c = one(nlp, "The Kani People's Defence Force said junta jets dropped two bombs on the "
+                 "village shortly after noon.", "junta jets dropped")
+    assert c.speaker == "Kani People's Defence Force"
+    assert c.speaker_type == "organization"

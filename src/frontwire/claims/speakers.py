@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..nlp import doc_text
 
@@ -207,8 +207,13 @@ class Resolver:
     def _build(self) -> None:
         doc, lex = self.doc, self.lex
         roots: dict[int, Token] = {}
+        org_names: list[Span] = []
         for ent in doc.ents:
             if ent.label_ in NAME_LABELS:
+                if len(ent) > 1 and ent.root.lower_ in lex.organization_heads:
+                    # "The Kani People's Defence Force": the model's PERSON is a group's name
+                    org_names.append(ent)
+                    continue
                 roots[ent.root.i] = ent.root
         for t in doc:
             # a proper name after a title is a person even when NER calls it an ORG
@@ -250,8 +255,8 @@ class Resolver:
             self.mentions.append(Mention(
                 name=canon, kind="person", start=root.idx, sent=self.sent_of.get(root.i, 0),
                 subject=self._is_subject(root), role=best_role, words=allw))
-        for ent in doc.ents:
-            if ent.label_ == "ORG" and ent.root.i not in self._person_names:
+        for ent in [*doc.ents, *org_names]:
+            if (ent.label_ == "ORG" or ent in org_names) and ent.root.i not in self._person_names:
                 name = _strip_the(ent.text)
                 self.mentions.append(Mention(
                     name=name, kind="organization", start=ent.start_char,
