@@ -156,7 +156,9 @@ def score(golds: list[Gold], outs: list[tuple[int, int, dt.date | None, dt.date 
                 errors.append(f"MISS  {name}: {g.text!r} {g.value}")
             continue
         tally[f"{prefix}found"] += 1
-        best = max(hits, key=lambda o: overlap((g.start, g.end), (o[0], o[1])))
+        # the largest overlap; of equal ones the tightest span ("1990" over "since 1990")
+        best = max(hits, key=lambda o: (overlap((g.start, g.end), (o[0], o[1])),
+                                        -(o[1] - o[0])))
         if (best[2], best[3]) == g.interval:
             tally[f"{prefix}right"] += 1
             tally[f"{prefix}right_{g.kind}"] += 1

@@ -6,7 +6,8 @@ Candidates come from the vocabulary patterns of ``grammar`` (``data/times.yaml``
 spaCy's DATE entities; the patterns fix the extent of an expression ("the past six months",
 not "months"; "Tuesday", not "on Tuesday"), the parse gives the tense that decides
 direction ("will meet on Friday"), and dateparser reads absolute dates in formats the
-patterns miss. With no publication date, relative expressions stay unresolved (value
+patterns miss. "since February 2022" gives the interval to publication and, as news
+annotation (TimeML, our gold files) marks it, "February 2022" as a time of its own. With no publication date, relative expressions stay unresolved (value
 null): the machine's clock is never read.
 """
 
@@ -154,8 +155,8 @@ def extract_times(doc: Doc, *, published: date | None) -> list[TimeSpan]:
             tense = "future" if future_cue.search(text[max(0, h.start - 30):h.start]) \
                 else tense_at(doc, h.start, h.end)
             iv = resolve(h, published=published, tense=tense, ref=ref)
-        if iv is not None and iv.precision != "range":
-            ref = iv
+        if iv is not None and iv.precision != "range" and h.rule != "year_ago":
+            ref = iv  # a year-ago comparison does not move the period under discussion
         out.append(_timespan(text[h.start:h.end], h.start, h.end, iv))
         for part, piv in resolve_parts(h, published=published, tense=tense if kind_of(h)
                                        != "duration" else None):
@@ -189,7 +190,8 @@ def time_for(start: int, end: int, times: Sequence[TimeSpan], doc: Doc) -> TimeS
 
     The time attached (through its preposition) to the trigger's own verb wins; else the
     one attached to the nearest verb above it in the same sentence ("said on Wednesday that
-    border guards repelled an attack"). Resolved expressions are preferred to durations.
+    border guards repelled an attack"). Resolved expressions are preferred to durations, and
+    a whole "since X" to the X inside it.
     """
     root = _root(doc, start, end)
     if root is None:

@@ -18,7 +18,7 @@ from . import calendar as cal
 from .absolute import parse_absolute
 from .resolvers import BY_NAME as R
 from .resolvers import Hit, Resolver, Tense, resolve_anaphor
-from .vocab import Vocab, alt, vocab
+from .vocab import Vocab, alt, spelled_year_pattern, vocab
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ def _build(v: Vocab) -> list[Rule]:
     unit = rf"(?P<unit>(?:{alt(unit_words)})s?)"
     units_any = rf"(?:{alt(unit_words)})s?"
     pod = rf"(?:{alt(raw['parts_of_day'])})"
-    year = r"(?P<y>(?:1[89]|20)\d{2})(?!\d|,\d|\s*%|\s*percent)"
+    pre_pod = rf"(?:(?:{alt(raw.get('day_part_prefixes', []))})\s+)?"
+    year = (r"(?P<y>(?:1[89]|20)\d{2}(?!\d|,\d|\s*%|\s*percent)|"
+            rf"{spelled_year_pattern()})")
     ords = alt(list(v.ordinals))
     which_year = r"(?:(?P<which>the|this|the\s+current|last|next)\s+year|" + year + ")"
     season = rf"(?P<season>{alt(list(v.seasons))})"
@@ -71,11 +73,11 @@ def _build(v: Vocab) -> list[Rule]:
         Rule("iso_day", r(r"\b(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), R["iso"]),
         Rule("numeric_day", r(r"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[01]?\d)(?P=sep)"
                               r"(?P<y>(?:1[89]|20)\d{2})(?![\d./-])"), R["numeric"]),
-        Rule("month_day", r(rf"(?:(?P<rel>last|this|next)\s+)?(?:{wd},?\s+)?{mon}\s+"
+        Rule("month_day", r(rf"{pre_pod}(?:(?P<rel>last|this|next)\s+)?(?:{wd},?\s+)?{mon}\s+"
                             rf"(?:the\s+)?(?P<d>[0-3]?\d){nth}\b"
                             rf"(?:\s*[-\u2013]\s*(?P<d2>[0-3]?\d){nth}\b)?(?:,?\s+{year})?"),
              R["month_day"]),
-        Rule("day_month", r(rf"(?:{wd},?\s+)?(?:the\s+)?(?P<d>[0-3]?\d){nth}"
+        Rule("day_month", r(rf"{pre_pod}(?:{wd},?\s+)?(?:the\s+)?(?P<d>[0-3]?\d){nth}"
                             rf"(?:\s*[-\u2013]\s*(?P<d2>[0-3]?\d){nth})?\s+(?:of\s+)?{mon}"
                             rf"(?:,?\s+{year})?"),
              R["month_day"]),
@@ -103,7 +105,7 @@ def _build(v: Vocab) -> list[Rule]:
         Rule("decade", r(r"(?:the\s+)?(?P<dec>(?:1[89]|20)\d0)'?s\b"), R["decade"]),
         Rule("day_word", r(rf"(?<![\w-])(?P<dw>{alt(list(v.day_words))})(?:\s+{pod})?\b"),
              R["day_word"]),
-        Rule("weekday", r(rf"(?:(?P<rel>last|this|next|this\s+past|this\s+coming|past|coming|"
+        Rule("weekday", r(rf"{pre_pod}(?:(?P<rel>last|this|next|this\s+past|this\s+coming|past|coming|"
                           rf"early|late|earlier|later)\s+(?:on\s+)?)?{wd}(?:\s+{pod})?"),
              R["weekday"]),
         Rule("period", r(r"(?:(?P<mod>earlier|later)\s+(?:in\s+)?)?(?P<rel>this|last|next|"
@@ -117,6 +119,10 @@ def _build(v: Vocab) -> list[Rule]:
                              r"(?!\s+than)"), R["none"], kind="anaphor"),
         Rule("that_unit", r(r"(?:(?P<mod>earlier|later)\s+)?(?:that|the\s+same)\s+"
                             r"(?P<pu>day|week|month|quarter|year)\b"), R["none"], kind="anaphor"),
+        # "the year-ago quarter", "year-earlier results": the period just named, a year before
+        Rule("year_ago", r(rf"(?:the\s+)?(?:(?:comparable|same|corresponding)\s+)?"
+                           rf"year-(?:ago|earlier)(?:\s+(?:fiscal\s+)?(?:(?P<ord>{ords})[\s-]+)?"
+                           r"(?P<pu>quarter|period|month)\b)?"), R["none"], kind="anaphor"),
         # "the quarter" of an earnings report is the quarter it has just named
         Rule("the_quarter", r(r"the\s+(?P<pu>quarter)\b(?!ly)"), R["none"], kind="anaphor",
              needs_cue=True),
@@ -141,9 +147,9 @@ def _build(v: Vocab) -> list[Rule]:
              R["none"], kind="duration"),
         Rule("vague_past", r(rf"(?:in\s+)?the\s+(?:past|last|next|coming)\s+(?:{vague})\s+"
                              rf"{units_any}\b"), R["none"], kind="duration"),
-        Rule("recent", r(rf"(?:in\s+)?recent\s+{units_any}\b"), R["none"], kind="duration"),
-        Rule("duration", r(rf"(?:(?:for|over|within)\s+)?(?:(?:a\s+)?(?:{vague})|{num})"
-                           rf"(?:\s+|-)(?:more\s+)?(?:{alt(unit_words)})s?(?:-long)?\b"),
+        Rule("recent", r(rf"(?:in\s+)?recent\s+{unit}\b"), R["recent"]),
+        Rule("duration", r(rf"(?:(?P<fw>for|over|within)\s+)?(?:(?:a\s+)?(?:{vague})|(?P<n>{num}))"
+                           rf"(?:\s+|-)(?:more\s+)?(?P<unit>{alt(unit_words)})s?(?:-long)?\b"),
              R["none"], kind="duration", needs_cue=True),
         Rule("duration_plural", r(rf"(?:(?:for|over|within)\s+)?(?:{alt(unit_words)})s\b"),
              R["none"], kind="duration", needs_cue=True),
@@ -276,6 +282,29 @@ def resolve(hit: Hit, *, published: date | None, tense: Tense,
     return rule(hit.rule).resolve(hit, published, tense)
 
 
+def resolve_parts(hit: Hit, *, published: date | None, tense: Tense
+                  ) -> list[tuple[Hit, cal.Interval | None]]:
+    """The ends of a joined hit, each resolved on its own: the "February 2022" of "since
+    February 2022", the "Jan. 3" and "Jan. 5" of "from Jan. 3 to Jan. 5".
+
+    News annotation (TimeML, our gold files) marks the date itself as the time expression
+    and the joined interval is a relation to it; both are kept. Named anchors ("the
+    full-scale invasion") and durations are not dates of their own."""
+    if hit.rule == "since":
+        a = hit.parts[0]
+        if kind_of(a) in ("anchor", "duration"):
+            return []
+        return [(a, resolve(a, published=published, tense="past"))]
+    if hit.rule != "range":
+        return []
+    a, b = hit.parts
+    ia = resolve(a, published=published, tense=tense)
+    ib = resolve(b, published=published, tense=tense)
+    if ia is not None and ib is not None and ib.end < ia.start:  # "Dec. 28 to Jan. 3"
+        ib = resolve(b, published=ia.start, tense="future")
+    return [(h, iv) for h, iv in ((a, ia), (b, ib)) if kind_of(h) not in ("anchor", "duration")]
+
+
 def resolve_text(text: str, *, published: date | None, tense: Tense) -> cal.Interval | None:
     """Resolve an isolated expression: the longest hit, else dateparser for absolute dates."""
     hits = find(text)
@@ -303,5 +332,6 @@ def absolute(text: str, *, published: date | None, tense: Tense) -> cal.Interval
     return parse_absolute(text, published=published, direction=direction)
 
 
-__all__ = ["Hit", "Rule", "absolute", "find", "kind_of", "resolve", "resolve_text", "rules"]
+__all__ = ["Hit", "Rule", "absolute", "find", "kind_of", "resolve", "resolve_parts", "resolve_text",
+           "rules"]
 

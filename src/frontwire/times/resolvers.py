@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from . import calendar as cal
-from .vocab import vocab
+from .vocab import spelled_year, vocab
 
 Tense = Literal["past", "present", "future"] | None
 
@@ -71,7 +71,7 @@ def _direction(kind: str, rel: str | None, tense: Tense) -> cal.Direction:
 def _year(s: str | None) -> int | None:
     if not s:
         return None
-    return int(s)
+    return int(s) if s.isdigit() else spelled_year(s)
 
 
 # -------------------------------------------------------------------------------- resolvers
@@ -87,9 +87,7 @@ def _numeric(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
     """31.12.2022 is day.month.year wherever dots are used; with slashes the order is only
     known when one number exceeds 12 (24/02/2022, 2/24/2022): 01/03/2023 stays unresolved."""
     a, b, y = int(hit.groups["a"]), int(hit.groups["b"]), int(hit.groups["y"])  # type: ignore[arg-type]
-    if hit.groups["sep"] == ".":
-        d, m = a, b
-    elif a > 12 >= b:
+    if hit.groups["sep"] == "." or a > 12 >= b:
         d, m = a, b
     elif b > 12 >= a:
         d, m = b, a
@@ -140,7 +138,8 @@ def _month(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
 
 
 def _year_rule(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
-    return cal.year(int(hit.groups["y"]))  # type: ignore[arg-type]
+    y = _year(hit.groups.get("y"))
+    return cal.year(y) if y is not None else None
 
 
 def _decade(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
@@ -294,6 +293,30 @@ def _past_n(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
     return cal.span(_shift(pub, n, unit, -1), pub)
 
 
+def _recent(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
+    """"in recent days": how far back a reporter's "recent" reaches is the convention in
+    ``data/times.yaml`` (``recent``), an interval ending at publication; a unit it leaves out
+    ("in recent months") stays unresolved."""
+    if pub is None:
+        return None
+    u = (_g(hit, "unit") or "").rstrip("s")
+    reach = (vocab().raw.get("recent") or {}).get(u)
+    if not reach:
+        return None
+    return cal.span(_shift(pub, 1, reach, -1), pub)
+
+
+def for_n(hit: Hit, pub: date | None) -> cal.Interval | None:
+    """"(have been without water) for two days": in the present perfect a duration runs up
+    to the time of writing, so it is the past N units ending at publication. The caller
+    checks the tense; without a number ("for days") it stays unresolved."""
+    if pub is None or _g(hit, "fw") != "for" or not hit.groups.get("n"):
+        return None
+    return _past_n(Hit(hit.start, hit.end, "past_n", {"n": hit.groups["n"], "unit":
+                                                        hit.groups.get("unit"), "rel": "past"}),
+                   pub, None)
+
+
 def _ago(hit: Hit, pub: date | None, tense: Tense) -> cal.Interval | None:
     """"two days ago" is a day; "three weeks ago" a week; "six months ago" a month."""
     if pub is None:
@@ -361,11 +384,29 @@ def _like(ref: cal.Interval, start: date) -> cal.Interval:
 _GRAIN = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 
 
+def _year_ago(hit: Hit, ref: cal.Interval) -> cal.Interval | None:
+    """"the year-earlier quarter", "year-ago results" in an earnings report: the period the
+    article has just named, a year before. A named unit must match that period's grain
+    ("the year-ago quarter" after "the third quarter"), else it stays unresolved."""
+    ordinal = _g(hit, "ord")
+    unit = _g(hit, "pu")
+    if ordinal and unit == "quarter":
+        q = vocab().ordinals.get(ordinal)
+        return cal.quarter(ref.start.year - 1, q if q and q > 0 else 4)
+    if unit in ("quarter", "month") and ref.precision != unit:
+        return None
+    if ref.precision not in ("month", "quarter", "year"):
+        return None  # after "Sept. 30" the period compared is not a day: no guess
+    return _like(ref, cal.add_months(ref.start, -12))
+
+
 def resolve_anaphor(hit: Hit, ref: cal.Interval | None) -> cal.Interval | None:
     """"three days later", "that year", "the following month": shifted from ``ref``, the
     previous time the article resolved, and never finer than ``ref`` itself is."""
     if ref is None or ref.precision == "range":
         return None
+    if hit.rule == "year_ago":
+        return _year_ago(hit, ref)
     unit = (_g(hit, "pu") or _g(hit, "pu2") or _g(hit, "unit") or "").rstrip("s")
     unit = "day" if unit in ("morning", "evening", "night") else unit
     if unit not in _GRAIN or _GRAIN[unit] < _GRAIN[ref.precision]:
@@ -422,6 +463,7 @@ BY_NAME: dict[str, Resolver] = {
     "past_n": _past_n,
     "period": _period,
     "quarter": _quarter,
+    "recent": _recent,
     "season": _season,
     "weekday": _weekday,
     "year_rule": _year_rule,

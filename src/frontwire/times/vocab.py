@@ -72,3 +72,40 @@ def vocab() -> Vocab:
         fuzzy=raw["fuzzy_modifiers"], seasons=raw["seasons"], holidays=raw["holidays"],
         named_dates=raw["named_dates"], day_words=raw["day_words"],
     )
+
+
+@functools.lru_cache(maxsize=1)
+def spelled_year_pattern() -> str:
+    """A regex (no groups) for a year spelled out: "nineteen ninety-six", "the year two
+    thousand"; read by ``spelled_year``."""
+    sp = vocab().raw["spelled_years"]
+    cent, tens, ones = alt(list(sp["centuries"])), alt(list(sp["tens"])), alt(list(sp["ones"]))
+    return (rf"(?:(?:{cent})[\s-](?:hundred|(?:{tens})(?:[\s-](?:{ones}))?|oh[\s-](?:{ones}))"
+            rf"|(?:the\s+year\s+)?two\s+thousand(?:\s+and)?[\s-](?:{tens}|{ones})"
+            rf"|the\s+year\s+two\s+thousand)(?![\w-])")
+
+
+def spelled_year(text: str) -> int | None:
+    """1996 for "nineteen ninety-six", 2000 for "the year two thousand"; None otherwise."""
+    sp = vocab().raw["spelled_years"]
+    words = [w for w in re.split(r"[\s-]+", text.lower()) if w not in ("the", "year", "and")]
+    if words[:2] == ["two", "thousand"]:
+        rest = words[2:]
+        base = 2000
+    elif words and words[0] in sp["centuries"]:
+        base, rest = int(sp["centuries"][words[0]]), words[1:]
+        if rest == ["hundred"]:
+            return base
+        if rest[:1] == ["oh"]:
+            rest = rest[1:]
+    else:
+        return None
+    n = 0
+    for w in rest:
+        if w in sp["tens"]:
+            n += int(sp["tens"][w])
+        elif w in sp["ones"]:
+            n += int(sp["ones"][w])
+        else:
+            return None
+    return base + n
