@@ -47,7 +47,6 @@ class _Rules:
     glued_credit: re.Pattern[str]
     glued_split: re.Pattern[str]
     lines: tuple[tuple[str, str, re.Pattern[str]], ...]
-    prefixes: tuple[tuple[str, str, re.Pattern[str]], ...]
 
 
 def _alt(words: list[str]) -> str:
@@ -83,7 +82,6 @@ def rules() -> _Rules:
         glued_credit=re.compile(r"(?<=[a-z0-9][.!?])(?P<credit>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2})\s*$"),
         glued_split=re.compile(rf"(?<![\w-])((?:{_alt(long_agencies)}))(?=[A-Z][a-z])"),
         lines=lines,
-        prefixes=compiled("prefix_rules"),
     )
 
 
@@ -134,11 +132,6 @@ def clean(text: str, *, title: str | None = None) -> Cleaned:
         para = para.strip()
         if not para:
             continue
-        for name, reason, pattern in rules().prefixes:
-            pm = pattern.match(para)
-            if pm and len(para) > pm.end():
-                removed.append(Removal(text=pm.group(0).strip(), reason=reason, rule=name))  # type: ignore[arg-type]
-                para = para[pm.end():]
         rule = next((r for r in rules().lines if r[2].search(para)), None)
         if rule:
             removed.append(Removal(text=para, reason=rule[1], rule=rule[0]))  # type: ignore[arg-type]

@@ -35,6 +35,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _HYPHENS = frozenset({"-", "–", "‑"})
 _CONNECTORS = frozenset({"of", "de", "la", "le", "du", "des", "del", "di", "da", "do", "dos",
                          "on", "upon", "am", "an", "der", "al", "el", "en", "sur", "y", "and",
+                         # French and German joiners: Port-au-Prince, Croix-des-Bouquets
+                         "au", "aux", "les", "sous", "im",
                          "-", "–", ".", "'", "’", ",", "'s", "’s",
                          # Arabic articles in transliterated names: Deir ez-Zor, Ras al-Ain
                          "as", "ash", "ad", "ar", "az", "at", "ath", "ez", "es", "ed", "er",
@@ -54,6 +56,10 @@ class Words:
     feature_words: frozenset[str]
     feature_prefixes: frozenset[str]
     place_verbs: frozenset[str]
+    motion_verbs: frozenset[str] = frozenset()
+    group_nouns: frozenset[str] = frozenset()
+    org_prefixes: tuple[tuple[str, ...], ...] = ()
+    qualifiers: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,7 +79,11 @@ def words() -> Words:
                  not_places=low("not_places"), common_words=low("common_words"),
                  locative_prepositions=low("locative_prepositions"),
                  direction_words=low("direction_words"), feature_words=low("feature_words"),
-                 feature_prefixes=low("feature_prefixes"), place_verbs=low("place_verbs"))
+                 feature_prefixes=low("feature_prefixes"), place_verbs=low("place_verbs"),
+                 motion_verbs=low("motion_verbs"), group_nouns=low("group_nouns"),
+                 org_prefixes=tuple(sorted({tuple(x.split()) for x in low("org_prefixes")},
+                                           key=len, reverse=True)),
+                 qualifiers=low("qualifiers"))
 
 
 @dataclass
@@ -204,6 +214,11 @@ def _keep_gazetteer_match(doc: Doc, m: Mention, w: Words, dw: _DocWords) -> bool
         return False
     if _part_of_other_feature(doc, m, w):
         return False
+    if _after_org_prefix(doc, m.tok_start, w):
+        return False  # "Islamic State West Africa Province" is a group, not West Africa
+    if partial and ent is not None and ent.label_ in PLACE_LABELS \
+            and _tail_of_unknown_name(doc, ent, m, w):
+        m.extras["tail"] = True  # "Selm" of "Khirbet Selm": weaker evidence (resolve.py)
     if m.label in PLACE_LABELS:
         return low not in w.not_places and low not in w.demonym_country
     if low in w.demonym_country or low in w.not_places:
@@ -212,6 +227,9 @@ def _keep_gazetteer_match(doc: Doc, m: Mention, w: Words, dw: _DocWords) -> bool
         doc[m.tok_start], w)
     if m.label == "NORP" and not (m.extras["locative"] or _cue_follows(doc, m, w)):
         return False  # "Belgorod" in "the Belgorod region" is a place the model calls NORP
+    if text.isupper() and _in_dateline(doc, m):
+        m.extras["locative"] = True  # "PESHAWAR, Pakistan, July 31 (Reuters) -"
+        return True
     if _is_shouting(text):
         return False
     if m.tok_end - m.tok_start == 1:
@@ -229,6 +247,9 @@ def _keep_gazetteer_match(doc: Doc, m: Mention, w: Words, dw: _DocWords) -> bool
         # Part of a person's name ("Mark Milley") is not a place. The small model also calls
         # Ukrainian towns persons ("near Avdiivka"): a one-word "person" that is exactly a
         # gazetteer name after a locative preposition stays, for the resolver to judge.
+        if ent is not None and m.tok_start <= ent.start and ent.end < m.tok_end \
+                and any(doc[k].text in _HYPHENS for k in range(m.tok_start, m.tok_end)):
+            return True  # "Croix" of "Croix-des-Bouquets": the model saw part of a longer name
         return ent is not None and ent.start == m.tok_start and ent.end == m.tok_end
     return True
 
@@ -239,6 +260,8 @@ def _locative_object(tok: Token, w: Words) -> bool:
     cur = tok
     if tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in w.place_verbs:
         return True
+    if tok.dep_ == "compound" and tok.head.lower_ in w.group_nouns:
+        return False  # "local Fano militiamen": the name qualifies a group, not a place
     for _ in range(3):
         head = cur.head
         if head.i == cur.i:
@@ -247,6 +270,8 @@ def _locative_object(tok: Token, w: Words) -> bool:
             low = head.lower_
             if low == "of":
                 return head.head.lower_ in w.direction_words
+            if low == "to":  # "diverted to Misrata", "taken to Maiduguri": a destination
+                return head.head.lemma_.lower() in w.motion_verbs
             return low in w.locative_prepositions and low not in ("by", "to", "of")
         if cur.dep_ not in ("compound", "pobj", "conj", "cc", "appos"):
             return False
@@ -270,6 +295,46 @@ def _part_of_other_feature(doc: Doc, m: Mention, w: Words) -> bool:
         if prev.text[:1].isupper() and prev.lower_.rstrip(".") in w.feature_prefixes:
             return True
     return False
+
+
+def _in_dateline(doc: Doc, m: Mention) -> bool:
+    """Whether an all-capitals name opens the text or a line and is followed by a comma, a
+    bracket or a dash: a wire dateline ("MOGADISHU (Reuters) -", "PESHAWAR, Pakistan,"),
+    where capitals mark the filing place, not a heading or a credit."""
+    k = m.tok_start - 1
+    while k >= 1 and doc[k].text == "/" and doc[k - 1].is_upper:
+        k -= 2  # the second place of "YEREVAN/BAKU"
+    if k >= 0 and not (doc[k].is_space and "\n" in doc[k].text):
+        return False
+    return m.tok_end < len(doc) and doc[m.tok_end].text in (",", "(", "/", "-", "–", "—")
+
+
+def _after_org_prefix(doc: Doc, tok_start: int, w: Words) -> bool:
+    """Whether the words just before a name open an organization's name that ends with a
+    place ("Islamic State West Africa Province", "Islamic State Khorasan Province")."""
+    for prefix in w.org_prefixes:
+        n = len(prefix)
+        if tok_start >= n and tuple(t.lower_ for t in doc[tok_start - n:tok_start]) == prefix:
+            return True
+    return False
+
+
+def _tail_of_unknown_name(doc: Doc, ent: Span, m: Mention, w: Words) -> bool:
+    """Whether a gazetteer name is the tail of a longer place name the gazetteer does not
+    know: "Selm" in "Khirbet Selm". The word just before it, in the same place entity and
+    joined by a space, is capitalized and is not a qualifier ("Upper Galilee"), a feature or
+    admin word ("Port of Odesa"), a connector ("El Fasher") or a demonym. Such a name is
+    weaker evidence, not nothing: headline fragments ("Local Ireland", "Nazi Germany") look
+    the same, so the resolver discounts it instead of recognition dropping it."""
+    k = m.tok_start - 1
+    if k < ent.start:
+        return False
+    t = doc[k]
+    if not (t.is_alpha and t.text[:1].isupper() and t.whitespace_):
+        return False
+    low = t.lower_
+    return not (low in w.qualifiers or low in w.direction_words or low in w.demonym_country
+                or low in w.admin_cues or low in _CONNECTORS or low in w.feature_prefixes)
 
 
 def _names_place(ent: Span, m: Mention) -> bool:
@@ -348,7 +413,12 @@ def recognize(doc: Doc, *, gazetteer: Gazetteer) -> list[Mention]:
         if ent.label_ not in PLACE_LABELS:
             continue
         span = _strip_entity(ent)
+        if len(span) > 1 and span[-1].lower_ in w.admin_cues:
+            # "the Bay region": the name is "Bay"; _mark_cues makes it the region
+            span = doc[span.start:span.end - 1]
         if len(span) == 0 or any(k in covered for k in range(span.start, span.end)):
+            continue
+        if _after_org_prefix(doc, span.start, w):
             continue
         text = span.text
         low = text.lower()
@@ -404,9 +474,24 @@ def recognize(doc: Doc, *, gazetteer: Gazetteer) -> list[Mention]:
         m.extras["axis_peers"] = tuple(i for x in chain[1:] for i in x.candidates)
 
     mentions.sort(key=lambda m: m.start)
+    _mark_lists(doc, mentions)
     _mark_cues(doc, mentions, w)
     _mark_containers(doc, mentions)
     return mentions
+
+
+_LIST_GLUE = frozenset({"and", "or", ",", ", and", ", or"})
+
+
+def _mark_lists(doc: Doc, mentions: list[Mention]) -> None:
+    """"the Martuni and Askeran districts", "Kramatorsk, Sloviansk and Druzhkivka": names
+    listed together are usually neighbours, like the parts of an axis (resolve.py)."""
+    text = doc_text(doc)
+    for a, b in itertools.pairwise(mentions):
+        if a.axis or b.axis or " ".join(text[a.end:b.start].split()) not in _LIST_GLUE:
+            continue
+        a.extras["list_peers"] = (*a.extras.get("list_peers", ()), *b.candidates)
+        b.extras["list_peers"] = (*b.extras.get("list_peers", ()), *a.candidates)
 
 
 def _mark_cues(doc: Doc, mentions: list[Mention], w: Words) -> None:

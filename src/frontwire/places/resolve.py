@@ -57,7 +57,7 @@ W_FOLDED = -0.5
 SHARPNESS = 1.5  # softmax inverse temperature: how fast the top candidate's share grows
 ABSOLUTE_MIDPOINT = 3.5  # evidence total at which a lone candidate is a coin toss
 # how much the recognition source itself says "this is a place"
-RECOGNITION = {"ner": 1.0, "axis": 1.0, "gazetteer": 0.9, "ORG": 0.85, "PERSON": 0.6}
+RECOGNITION = {"ner": 1.0, "axis": 1.0, "gazetteer": 0.9, "ORG": 0.85, "PERSON": 0.6, "tail": 0.6}
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -189,7 +189,8 @@ def _features(e: Entry, m: Mention, group: list[Mention], entries: list[Entry],
     if others and (e.feature != "admin1" or cue):
         # one sense per discourse across names: "Washington, DC" ... "In Washington, ..."
         s += W_SAME_PLACE
-    peers = {i for x in group for i in x.extras.get("axis_peers", ())}
+    peers = {i for x in group for key in ("axis_peers", "list_peers")
+             for i in x.extras.get(key, ())}
     if peers and e.lat is not None:
         # an axis ("Soledar-Bakhmut-Mayorsk") is a front line: its places lie close together
         for j in peers:
@@ -268,6 +269,10 @@ def _nested(a: Entry, b: Entry) -> bool:
 
 
 def _recognition_weight(m: Mention) -> float:
+    if m.extras.get("tail"):
+        # the tail of a longer place name the gazetteer lacks ("Selm" of "Khirbet Selm"):
+        # only a well-supported candidate (one named in context) clears the threshold
+        return RECOGNITION["tail"]
     if m.source in ("ner", "axis") or m.extras.get("locative"):
         return RECOGNITION["ner"]  # an entity, an axis, or the object of "near", "in", ...
     if m.label in ("ORG", "PERSON"):
