@@ -78,8 +78,13 @@ def _modifier_actor(tok: Token, **kw: object) -> Actor | None:
             a = actor_of(c, **kw)  # type: ignore[arg-type]
             if a is not None and a.kind != "civilians":
                 return a
+    return _prep_actor(tok, ("by",), **kw)
+
+
+def _prep_actor(tok: Token, preps: tuple[str, ...], **kw: object) -> Actor | None:
+    """The first actor named as the object of one of ``preps`` under ``tok``."""
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ == "by":
+        if c.dep_ == "prep" and c.lower_ in preps:
             for g in c.children:
                 if g.dep_ == "pobj":
                     a = actor_of(g, **kw)  # type: ignore[arg-type]
@@ -101,14 +106,7 @@ def _between(tok: Token, **kw: object) -> tuple[Actor | None, Actor | None]:
 
 
 def _target_actor(tok: Token, **kw: object) -> Actor | None:
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "targeting", "into"):
-            for g in c.children:
-                if g.dep_ == "pobj":
-                    a = actor_of(g, **kw)  # type: ignore[arg-type]
-                    if a is not None:
-                        return a
-    return None
+    return _prep_actor(tok, ("on", "against", "at", "targeting", "into"), **kw)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -130,14 +128,7 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _with_partner(verb: Token, **kw: object) -> Actor | None:
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in ("with", "between", "against"):
-            for g in c.children:
-                if g.dep_ == "pobj":
-                    a = actor_of(g, **kw)  # type: ignore[arg-type]
-                    if a is not None:
-                        return a
-    return None
+    return _prep_actor(verb, ("with", "between", "against"), **kw)
 
 
 def arguments(m: Mention, *, location_country: str | None, speaker_side: str | None
