@@ -15,7 +15,6 @@ its events disagree (for example different fatality counts by different claimant
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from .geo import haversine_km
 from .model import record_id
 from .store.duckdb import Store
 
@@ -50,14 +50,6 @@ class _Ev:
     start: date | None
     end: date | None
     row: dict[str, Any] = field(repr=False, default_factory=dict)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def radius_km(precision_a: int | None, precision_b: int | None) -> float | None:

@@ -28,13 +28,13 @@ The scoring rules are those of ``../shared/examples/README.md``, restated here:
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from .errors import GoldError
+from .geo import haversine_km
 from .model import Result
 
 GOLD_FORMAT = "frontwire-gold/1"
@@ -45,13 +45,6 @@ def _norm(s: str | None) -> str:
     s = (s or "").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     s = " ".join(s.lower().split())
     return s[4:] if s.startswith("the ") else s
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def load_gold(path: str | Path) -> dict[str, Any]:

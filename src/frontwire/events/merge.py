@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..geo import haversine_km
 from ..model import Actor, Claim, Location
 from .lexicon import lexicon
 
@@ -63,10 +64,7 @@ class Draft:
 def _km(a: Location, b: Location) -> float:
     if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
         return math.inf
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _sub_rank(etype: str, sub: str | None) -> int:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from ..geo import haversine_km
 from ..model import Place
 from ..nlp import doc_text
 from .gazetteer import Entry, Gazetteer, fold, normalize
@@ -58,13 +59,6 @@ SHARPNESS = 1.5  # softmax inverse temperature: how fast the top candidate's sha
 ABSOLUTE_MIDPOINT = 3.5  # evidence total at which a lone candidate is a coin toss
 # how much the recognition source itself says "this is a place"
 RECOGNITION = {"ner": 1.0, "axis": 1.0, "gazetteer": 0.9, "ORG": 0.85, "PERSON": 0.6, "tail": 0.6}
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass
