@@ -288,7 +288,7 @@ def test_ray_engine_gives_the_same_partitions_as_local(tmp_path):
 
 
 def test_multi_row_inserts_in_chunks_keep_every_row(tmp_path, pipeline, monkeypatch):
-    import frontwire.store.duckdb as sd
+    import frontwire.store.base as sd
     from frontwire.store import open_store
 
     monkeypatch.setattr(sd, "_MAX_PARAMS", 30)  # a few rows per statement

@@ -28,7 +28,7 @@ import yaml
 
 from .geo import haversine_km
 from .model import record_id
-from .store.duckdb import Store
+from .store.base import Store
 
 
 @lru_cache(maxsize=1)
@@ -234,39 +234,37 @@ class ClusterSummary:
 
 def recompute(store: Store) -> ClusterSummary:
     """Rebuild every cluster from the raw events, in one transaction."""
-    events = _load(store)
-    groups = link(events)
-    sources = _sources_by_article(store)
-    rows = [summarize(g, sources=sources) for g in groups]
-    now = datetime.now(UTC).replace(tzinfo=None)
     cols = ["id", "event_type", "sub_event_type", "location_name", "country", "lat", "lon",
             "geo_precision", "date_start", "date_end", "n_events", "n_articles", "n_sources",
             "sources", "claimants", "conflicts", "fatalities_min", "fatalities_max"]
-    store.con.execute("BEGIN TRANSACTION")
-    try:
-        store.con.execute("DELETE FROM cluster_events")
-        store.con.execute("DELETE FROM event_clusters")
+    with store.transaction():
+        # PostgreSQL: concurrent ingests recompute one after the other, each from the events
+        # committed before it took the lock (a no-op on DuckDB's single writer).
+        store.lock("clusters")
+        events = _load(store)
+        groups = link(events)
+        sources = _sources_by_article(store)
+        rows = [summarize(g, sources=sources) for g in groups]
+        now = datetime.now(UTC).replace(tzinfo=None)
+        store.execute("DELETE FROM cluster_events")
+        store.execute("DELETE FROM event_clusters")
         if rows:
             marks = ", ".join("?" * (len(cols) + 1))
-            store.con.executemany(f"INSERT INTO event_clusters ({', '.join(cols)}, computed_at) "
-                                  f"VALUES ({marks})", [[r[c] for c in cols] + [now] for r in rows])
-            store.con.executemany("INSERT INTO cluster_events VALUES (?, ?, ?)",
-                                  [(r["id"], a, e) for r in rows for a, e in r["members"]])
-        store.con.execute("COMMIT")
-    except Exception:
-        store.con.execute("ROLLBACK")
-        raise
+            store.executemany(f"INSERT INTO event_clusters ({', '.join(cols)}, computed_at) "
+                              f"VALUES ({marks})", [[r[c] for c in cols] + [now] for r in rows])
+            store.executemany("INSERT INTO cluster_events VALUES (?, ?, ?)",
+                              [(r["id"], a, e) for r in rows for a, e in r["members"]])
     return ClusterSummary(events=len(events), clusters=len(rows),
                           multi=sum(1 for r in rows if r["n_articles"] > 1))
 
 
 def get_cluster(store: Store, cluster_id: str) -> dict[str, Any] | None:
     """A cluster with its member events (claimants and conflicts decoded)."""
-    rows = store.rows("SELECT * EXCLUDE (computed_at) FROM event_clusters WHERE id = ?",
-                      [cluster_id])
+    rows = store.rows("SELECT * FROM event_clusters WHERE id = ?", [cluster_id])
     if not rows:
         return None
     c = rows[0]
+    c.pop("computed_at", None)
     c["claimants"] = json.loads(c["claimants"]) if c["claimants"] else {}
     c["conflicts"] = json.loads(c["conflicts"]) if c["conflicts"] else {}
     c["events"] = store.rows(

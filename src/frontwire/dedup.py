@@ -26,7 +26,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .model import Result
-from .store.duckdb import Store
+from .store.base import Store
 
 NUM_PERM = 128
 SHINGLE = 3  # words; short enough that a changed word spoils few shingles
@@ -112,43 +112,39 @@ def index_result(store: Store, result: Result) -> None:
     """
     m = signature(result.text)
     aid = result.id
-    store.con.execute("DELETE FROM article_lsh WHERE article_id = ?", [aid])
-    store.con.execute("DELETE FROM article_minhash WHERE article_id = ?", [aid])
+    store.execute("DELETE FROM article_lsh WHERE article_id = ?", [aid])
+    store.execute("DELETE FROM article_minhash WHERE article_id = ?", [aid])
     if not m.is_empty():
-        store.con.execute("INSERT INTO article_minhash VALUES (?, ?, ?)",
-                          [aid, len(shingles(result.text)), [int(v) for v in m.hashvalues]])
-        store.con.executemany("INSERT INTO article_lsh VALUES (?, ?, ?)",
-                              [(b, k, aid) for b, k in band_keys(m.hashvalues)])
-    exists = store.con.execute("SELECT 1 FROM article_sources WHERE article_id = ? AND seq = 0",
-                               [aid]).fetchone()
+        store.execute("INSERT INTO article_minhash VALUES (?, ?, ?)",
+                      [aid, len(shingles(result.text)), [int(v) for v in m.hashvalues]])
+        keys = band_keys(m.hashvalues)
+        store.execute("INSERT INTO article_lsh VALUES " + ", ".join(["(?, ?, ?)"] * len(keys)),
+                      [v for b, k in keys for v in (b, k, aid)])
+    exists = store.execute("SELECT 1 FROM article_sources WHERE article_id = ? AND seq = 0",
+                           [aid]).fetchone()
     if not exists:
-        store.con.execute(
+        store.execute(
             "INSERT INTO article_sources VALUES (?, 0, ?, ?, ?, ?, NULL, 1.0, ?)",
             [aid, result.source, result.url, result.title, result.published, _now()])
 
 
 def add_source(store: Store, duplicate: Duplicate, result: Result) -> bool:
     """Record ``result`` as another source of the stored ``duplicate``; False if already there."""
-    store.con.execute("BEGIN TRANSACTION")
-    try:
-        seen = store.con.execute(
+    with store.transaction():
+        store.lock(f"sources.{duplicate.article_id}")  # two writers, one seq each
+        seen = store.execute(
             "SELECT 1 FROM article_sources WHERE article_id = ? AND duplicate_id = ?",
             [duplicate.article_id, result.id]).fetchone()
         if seen:
-            store.con.execute("ROLLBACK")
             return False
-        row = store.con.execute("SELECT coalesce(max(seq), 0) + 1 FROM article_sources "
-                                "WHERE article_id = ?", [duplicate.article_id]).fetchone()
+        row = store.execute("SELECT coalesce(max(seq), 0) + 1 FROM article_sources "
+                            "WHERE article_id = ?", [duplicate.article_id]).fetchone()
         seq = int(row[0]) if row else 1
-        store.con.execute(
+        store.execute(
             "INSERT INTO article_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [duplicate.article_id, seq, result.source, result.url, result.title,
              result.published, result.id, duplicate.similarity, _now()])
-        store.con.execute("COMMIT")
         return True
-    except Exception:
-        store.con.execute("ROLLBACK")
-        raise
 
 
 def sources(store: Store, article_id: str) -> list[dict[str, Any]]:

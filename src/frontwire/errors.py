@@ -76,6 +76,12 @@ class SchemaTooNew(StoreError):
     code = "FW303"
 
 
+class StoreUnreachable(StoreError):
+    """The PostgreSQL server cannot be reached, or refuses the login."""
+
+    code = "FW304"
+
+
 class GoldError(FrontwireError):
     """A gold file for ``frontwire eval`` is malformed."""
 

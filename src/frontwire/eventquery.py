@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from .errors import FrontwireError
-from .store.duckdb import Store
+from .store.base import Reader, Store
 
 
 class BadQuery(FrontwireError):
@@ -66,6 +66,9 @@ EVENT_COLUMNS = (
     "e.actor2_country, e.actor2_kind, e.location_name, e.geonameid, e.country, e.admin1, e.lat, "
     "e.lon, e.geo_precision, e.date_start, e.date_end, e.date_precision, e.fatalities, "
     "e.claimed_by, e.claim_id, e.channel, e.confidence, ce.cluster_id")
+
+# The output name of each column above (what follows "AS", or the bare column name).
+EVENT_NAMES = [c.rsplit(" AS ", 1)[-1].rsplit(".", 1)[-1] for c in EVENT_COLUMNS.split(", ")]
 
 EVENT_FROM = ("FROM events e LEFT JOIN cluster_events ce "
               "ON ce.article_id = e.article_id AND ce.event_id = e.id")
@@ -134,13 +137,13 @@ def where(f: EventFilter) -> tuple[str, list[Any]]:
         conds.append("ce.cluster_id = ?")
         params.append(f.cluster)
     if f.q:
-        # contains(lower(...)) is a plain substring test: no wildcard to escape, and far
-        # faster in DuckDB than LIKE ... ESCAPE.
+        # strpos(lower(...)) > 0 is a plain substring test: no wildcard to escape, far faster
+        # in DuckDB than LIKE ... ESCAPE, and the same function in PostgreSQL.
         conds.append(
-            "(contains(lower(e.location_name), ?) OR contains(lower(e.actor1_name), ?) "
-            "OR contains(lower(e.actor2_name), ?) OR contains(lower(e.claimed_by), ?) "
+            "(strpos(lower(e.location_name), ?) > 0 OR strpos(lower(e.actor1_name), ?) > 0 "
+            "OR strpos(lower(e.actor2_name), ?) > 0 OR strpos(lower(e.claimed_by), ?) > 0 "
             "OR EXISTS (SELECT 1 FROM evidence v WHERE v.article_id = e.article_id "
-            "AND v.event_id = e.id AND contains(lower(v.text), ?)))")
+            "AND v.event_id = e.id AND strpos(lower(v.text), ?) > 0))")
         like = f.q.lower()
         params += [like] * 5
     return (" WHERE " + " AND ".join(conds)) if conds else "", params
@@ -161,7 +164,7 @@ def decode_cursor(cursor: str) -> tuple[date, str, str]:
         raise BadQuery("cursor is not one this server gave out; start again without it") from exc
 
 
-def select_events(store: Store, f: EventFilter, *, limit: int = 100, cursor: str | None = None,
+def select_events(store: Store | Reader, f: EventFilter, *, limit: int = 100, cursor: str | None = None,
                   evidence: bool = True) -> tuple[list[dict[str, Any]], str | None]:
     """One page of events in a stable order, and the cursor of the next page (None at the end)."""
     sql_where, params = where(f.check())
@@ -174,15 +177,16 @@ def select_events(store: Store, f: EventFilter, *, limit: int = 100, cursor: str
     # evidence subquery, costs seconds on a million events.
     cols = EVENT_COLUMNS.replace(", ce.cluster_id", "")
     ev = ("LEFT JOIN (SELECT v.article_id, v.event_id, string_agg(v.text, ' … ' ORDER BY v.seq) "
-          "AS evidence FROM evidence v SEMI JOIN page ON v.article_id = page.article_id "
-          "AND v.event_id = page.event_id GROUP BY 1, 2) ev "
+          "AS evidence FROM evidence v WHERE (v.article_id, v.event_id) IN "
+          "(SELECT article_id, event_id FROM page) GROUP BY 1, 2) ev "
           "ON ev.article_id = page.article_id AND ev.event_id = page.event_id ") if evidence else ""
     rows = store.rows(
         f"WITH page AS MATERIALIZED (SELECT {cols}, coalesce(e.date_start, DATE '9999-12-31') "
         f"AS k0 FROM {from_clause(f)[5:]}{sql_where} ORDER BY {SORT_KEY} LIMIT ?) "
-        f"SELECT page.* EXCLUDE (k0), ce.cluster_id{', ev.evidence' if evidence else ''} "
+        f"SELECT {', '.join('page.' + n for n in EVENT_NAMES if n != 'cluster_id')}, "
+        f"ce.cluster_id{', ev.evidence' if evidence else ''} "
         "FROM page LEFT JOIN (SELECT c.article_id, c.event_id, c.cluster_id FROM cluster_events c "
-        "SEMI JOIN page ON c.article_id = page.article_id AND c.event_id = page.event_id) ce "
+        "WHERE (c.article_id, c.event_id) IN (SELECT article_id, event_id FROM page)) ce "
         f"ON ce.article_id = page.article_id AND ce.event_id = page.event_id {ev}"
         "ORDER BY page.k0, page.article_id, page.event_id", params + [limit + 1])
     more = len(rows) > limit
@@ -190,7 +194,7 @@ def select_events(store: Store, f: EventFilter, *, limit: int = 100, cursor: str
     return rows, (encode_cursor(rows[-1]) if more and rows else None)
 
 
-def rows_for(store: Store, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def rows_for(store: Store | Reader, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Event rows for (article_id, event_id) keys, in the keys' order."""
     ids = list(dict.fromkeys(a for a, _ in keys))
     if not ids:
@@ -201,7 +205,7 @@ def rows_for(store: Store, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
     return [found[k] for k in keys if k in found]
 
 
-def attach(store: Store, rows: list[dict[str, Any]], *, evidence: bool = True) -> None:
+def attach(store: Store | Reader, rows: list[dict[str, Any]], *, evidence: bool = True) -> None:
     """Add ``cluster_id`` (and ``evidence``, the spans' text joined) to event rows in place."""
     ids = list(dict.fromkeys(r["article_id"] for r in rows))
     if not ids:

@@ -25,7 +25,7 @@ from .clusters import record_config
 from .countries import country_name
 from .eventquery import EVENT_COLUMNS, EVENT_FROM, SORT_KEY, EventFilter, where
 from .model import record_id
-from .store.duckdb import Store
+from .store.base import Store
 
 FORMATS = ("acled-csv", "csv", "json", "geojson", "parquet")
 
@@ -43,27 +43,17 @@ def iter_events(store: Store, f: EventFilter, *, batch: int = 10_000) -> Iterato
     sql_where, params = where(f.check())
     sql = (f"SELECT {EVENT_COLUMNS}, a.source AS article_source, a.url AS article_url, "
            "a.title AS article_title, a.published, a.ingested_at, "
-           "(SELECT list(v.text ORDER BY v.seq) FROM evidence v WHERE v.article_id = e.article_id "
+           "(SELECT array_agg(v.text ORDER BY v.seq) FROM evidence v WHERE v.article_id = e.article_id "
            " AND v.event_id = e.id) AS evidence, "
-           "(SELECT list(coalesce(s.source, s.url) ORDER BY s.seq) FROM article_sources s "
+           "(SELECT array_agg(coalesce(s.source, s.url) ORDER BY s.seq) FROM article_sources s "
            " WHERE s.article_id = e.article_id) AS sources "
            f"{EVENT_FROM} JOIN articles a ON a.id = e.article_id{sql_where} ORDER BY {SORT_KEY}")
-    cur = store.con.cursor()
-    try:
-        cur.execute(sql, params)
-        names = [d[0] for d in cur.description or []]
-        while True:
-            chunk = cur.fetchmany(batch)
-            if not chunk:
-                break
-            for row in chunk:
-                r = dict(zip(names, row))
-                r["sources"] = [s for s in (r["sources"] or []) if s] or \
-                    [s for s in (r["article_source"] or r["article_url"],) if s]
-                r["evidence"] = list(r["evidence"] or [])
-                yield r
-    finally:
-        cur.close()
+    with store.reader() as reader:
+        for r in reader.stream(sql, params, batch=batch):
+            r["sources"] = [s for s in (r["sources"] or []) if s] or \
+                [s for s in (r["article_source"] or r["article_url"],) if s]
+            r["evidence"] = list(r["evidence"] or [])
+            yield r
 
 
 # -- ACLED conventions ----------------------------------------------------------------------

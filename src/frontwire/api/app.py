@@ -14,8 +14,8 @@ import hmac
 import json
 import math
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -48,7 +48,7 @@ from ..eventquery import (
     where,
 )
 from ..model import Rejection, Result
-from ..store.duckdb import Store, open_store
+from ..store import Reader, open_store
 
 MAX_BODY = 2_000_000  # bytes; a long article is ~100 kB of text, a page a few hundred kB
 MAX_LIMIT = 1000
@@ -122,14 +122,6 @@ class ArticleIn(BaseModel):
         return self
 
 
-class _View:
-    """A per-request cursor on the shared connection (DuckDB cursors are safe across threads)."""
-
-    rows = Store.rows
-
-    def __init__(self, store: Store) -> None:
-        self.con = store.con.cursor()
-        self.path = store.path
 
 
 def _parse_floats(value: str, n: int, name: str) -> tuple[float, ...]:
@@ -205,13 +197,9 @@ def create_app(db_path: str | Path, *, token: str | None = None,
                                    swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png")
     app.add_middleware(BodyLimit, limit=max_body)
 
-    @contextmanager
-    def view() -> Iterator[_View]:
-        v = _View(store)
-        try:
-            yield v
-        finally:
-            v.con.close()
+    def view() -> AbstractContextManager[Reader]:
+        # One read view per request: a DuckDB cursor, or a pooled PostgreSQL connection.
+        return store.reader()
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -472,7 +460,7 @@ def create_app(db_path: str | Path, *, token: str | None = None,
             rows = v.rows(
                 "SELECT floor(e.lat / ?)::BIGINT AS gy, floor(e.lon / ?)::BIGINT AS gx, "
                 "count(*) AS count, avg(e.lat) AS lat, avg(e.lon) AS lon, "
-                "mode(e.event_type) AS event_type "
+                "mode() WITHIN GROUP (ORDER BY e.event_type) AS event_type "
                 f"{from_clause(f)}{sql_where} GROUP BY 1, 2 ORDER BY count DESC LIMIT 5000",
                 [cell, cell] + params)
         return {"cell_degrees": cell, "items": [
@@ -506,7 +494,7 @@ def create_app(db_path: str | Path, *, token: str | None = None,
     return app
 
 
-def _clusters_page(v: _View, f: EventFilter, *, limit: int,
+def _clusters_page(v: Reader, f: EventFilter, *, limit: int,
                    cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     """One page of clusters that have at least one event matching the filter."""
     sql_where, params = where(f)
@@ -517,9 +505,10 @@ def _clusters_page(v: _View, f: EventFilter, *, limit: int,
         d, a, i = decode_cursor(cursor)
         cond += f" AND ({key}) > (?, ?, ?)"
         params = params + [d, a, i]
-    rows = v.rows("SELECT c.* EXCLUDE (computed_at) FROM event_clusters c "
+    rows = v.rows("SELECT c.* FROM event_clusters c "
                   f"WHERE {cond} ORDER BY {key} LIMIT ?", params + [limit + 1])
     for r in rows:
+        r.pop("computed_at", None)
         r["claimants"] = json.loads(r["claimants"]) if r["claimants"] else {}
         r["conflicts"] = json.loads(r["conflicts"]) if r["conflicts"] else {}
     more = len(rows) > limit

@@ -1,7 +1,34 @@
-"""Stores: the embedded DuckDB file (PostgreSQL for teams comes later), same schema."""
+"""Stores: an embedded DuckDB file, or a PostgreSQL server for teams; one schema, one API.
 
-from .duckdb import Store, open_store
+``open_store(target)`` picks the engine from the target: a ``postgresql://`` (or
+``postgres://``) URL opens the server, anything else is a DuckDB file path. PostgreSQL needs
+the psycopg package (a dependency of frontwire).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import Reader, Store
+from .duckdb import DuckDBStore
 from .queries import list_articles, list_claims, list_events, list_places, list_sources
 
-__all__ = ["Store", "list_articles", "list_claims", "list_events", "list_places", "list_sources",
-           "open_store"]
+
+def is_postgres_url(target: object) -> bool:
+    """Whether ``target`` names a PostgreSQL server rather than a DuckDB file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(target: str | Path, *, read_only: bool = False) -> Store:
+    """Open (and create or migrate, unless read-only) a frontwire database.
+
+    ``target`` is a DuckDB file path or a ``postgresql://user@host/db`` URL.
+    """
+    if is_postgres_url(target):
+        from .postgres import PostgresStore  # psycopg loads only when a server is used
+        return PostgresStore(str(target), read_only=read_only)
+    return DuckDBStore(target, read_only=read_only)
+
+
+__all__ = ["DuckDBStore", "Reader", "Store", "is_postgres_url", "list_articles", "list_claims",
+           "list_events", "list_places", "list_sources", "open_store"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .duckdb import Store
+from .base import Store
 
 
 def _where(clauses: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
@@ -104,11 +104,11 @@ def list_sources(store: Store, *, since: date | None = None, limit: int = 1000) 
         "named AS (SELECT c.speaker, p.name AS place FROM c JOIN places p "
         "  ON p.article_id = c.article_id AND p.start >= c.start AND p.\"end\" <= c.\"end\" "
         "  WHERE p.name IS NOT NULL) "
-        "SELECT c.speaker, any_value(c.speaker_type) AS speaker_type, count(*) AS claims, "
+        "SELECT c.speaker, min(c.speaker_type) AS speaker_type, count(*) AS claims, "
         "count(DISTINCT c.article_id) AS articles, "
         "string_agg(DISTINCT c.channel, ', ' ORDER BY c.channel) AS channels, "
         "(SELECT string_agg(place || ' (' || n || ')', ', ' ORDER BY n DESC, place) FROM "
         "  (SELECT place, count(*) AS n FROM named WHERE named.speaker = c.speaker "
-        "   GROUP BY place ORDER BY n DESC, place LIMIT 8)) AS places "
+        "   GROUP BY place ORDER BY n DESC, place LIMIT 8) top) AS places "
         "FROM c WHERE c.speaker IS NOT NULL GROUP BY c.speaker "
         "ORDER BY claims DESC, c.speaker LIMIT ?", params + [limit])
