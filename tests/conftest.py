@@ -40,3 +40,38 @@ def gazetteer():
     from frontwire.places import load_gazetteer
 
     return load_gazetteer()
+
+
+# -- PostgreSQL: one throwaway server per session, one fresh database per test -------------
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """URL of a running PostgreSQL server (see tests/pg_server.py); skips when none can run."""
+    import pg_server as pgs
+
+    why = pgs.unavailable()
+    if why:
+        pytest.skip(why)
+    with pgs.server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """A fresh, empty database on the session's server, dropped after the test."""
+    import re
+
+    import pg_server as pgs
+
+    name = "fw_" + re.sub(r"\W", "_", request.node.name.lower())[:50]
+    url = pgs.fresh_database(pg_server, name)
+    yield url
+    pgs.drop_database(pg_server, name)
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def db_target(request, tmp_path):
+    """A new database on each engine in turn: a DuckDB file, then a PostgreSQL database."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "test.duckdb"

@@ -22,9 +22,15 @@ KHARKIV = ("Ukrainian troops repelled an assault near Kupiansk in the Kharkiv re
            "the General Staff said, adding that fighting continued along the Oskil river.")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("api") / "api.duckdb"
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def db(request, tmp_path_factory):
+    """The same records in a DuckDB file and on a PostgreSQL server: every test runs on both."""
+    if request.param == "postgres":
+        import pg_server
+
+        path = pg_server.fresh_database(request.getfixturevalue("pg_server"), "fw_api")
+    else:
+        path = tmp_path_factory.mktemp("api") / "api.duckdb"
     with open_store(path) as store:
         write_all(store, three_outlets())
         write_all(store, [result(KHARKIV, source="Example Post", url="https://post.example/k",
@@ -199,9 +205,12 @@ class _FakePipeline:
                              lat=46.64, lon=32.61, day=date(2023, 3, 6)),))
 
 
-@pytest.fixture()
-def writer(tmp_path):
-    path = tmp_path / "post.duckdb"
+@pytest.fixture(params=["duckdb", "postgres"])
+def writer(request, tmp_path):
+    if request.param == "postgres":
+        path = request.getfixturevalue("pg_url")
+    else:
+        path = tmp_path / "post.duckdb"
     open_store(path).close()
     app = create_app(path, token=TOKEN, pipeline_factory=_FakePipeline, max_body=20_000)
     with TestClient(app) as c:

@@ -16,7 +16,7 @@ from frontwire.store import open_store
 D = date(2023, 1, 3)
 
 
-def _pair(tmp_path, *, b_lat=48.7389, b_lon=37.5848, b_prec=1, a_prec=1, b_day=D, b_end=None,
+def _pair(db_target, *, b_lat=48.7389, b_lon=37.5848, b_prec=1, a_prec=1, b_day=D, b_end=None,
           b_type="Explosions/Remote violence", same_article=False):
     a = story_event(WIRE, trigger="A Russian missile struck", fatalities=4, claimed_by="Pavlo "
                     "Kyrylenko", day=D)
@@ -30,7 +30,7 @@ def _pair(tmp_path, *, b_lat=48.7389, b_lon=37.5848, b_prec=1, a_prec=1, b_day=D
     else:
         res = [result(WIRE, source="Reuters", url="u1", events=(a,)),
                result(REWRITE, source="Example Post", url="u2", events=(b,))]
-    with open_store(tmp_path / "c.duckdb") as store:
+    with open_store(db_target) as store:
         write_all(store, res)
         clusters.recompute(store)
         return store.rows("SELECT * FROM event_clusters ORDER BY n_events DESC")
@@ -53,8 +53,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("label, opts, one", CASES, ids=[c[0] for c in CASES])
-def test_pairs(tmp_path, label, opts, one):
-    rows = _pair(tmp_path, **opts)
+def test_pairs(db_target, label, opts, one):
+    rows = _pair(db_target, **opts)
     assert (len(rows) == 1) == one, label
     assert sum(r["n_events"] for r in rows) == 2
 
@@ -85,8 +85,8 @@ def test_claimant_side_falls_back_to_named_actor():
     assert clusters.claimant_side("Azov brigade", actors=[("Azov brigade", "UA")]) == "UA"
 
 
-def test_cluster_keeps_claimants_by_side_and_conflicts(tmp_path):
-    with open_store(tmp_path / "c.duckdb") as store:
+def test_cluster_keeps_claimants_by_side_and_conflicts(db_target, tmp_path):
+    with open_store(db_target) as store:
         write_all(store, three_outlets())
         summary = clusters.recompute(store)
         assert (summary.events, summary.clusters, summary.multi) == (2, 1, 1)
@@ -100,8 +100,8 @@ def test_cluster_keeps_claimants_by_side_and_conflicts(tmp_path):
         assert c["n_sources"] == 3 and len(c["events"]) == 2
 
 
-def test_recompute_is_repeatable_and_leaves_raw_events(tmp_path):
-    with open_store(tmp_path / "c.duckdb") as store:
+def test_recompute_is_repeatable_and_leaves_raw_events(db_target, tmp_path):
+    with open_store(db_target) as store:
         write_all(store, three_outlets())
         raw = store.rows("SELECT * FROM events ORDER BY article_id, id")
         first = clusters.recompute(store)
@@ -112,11 +112,11 @@ def test_recompute_is_repeatable_and_leaves_raw_events(tmp_path):
         assert store.rows("SELECT * FROM events ORDER BY article_id, id") == raw
 
 
-def test_undated_events_match_within_the_week_before_publication(tmp_path):
+def test_undated_events_match_within_the_week_before_publication(db_target, tmp_path):
     a = story_event(WIRE, trigger="A Russian missile struck", fatalities=4, claimed_by="x", day=D)
     b = replace(story_event(REWRITE, trigger="a precision strike", fatalities=None,
                             claimed_by="y", eid="e2"), date_start=None, date_end=None)
-    with open_store(tmp_path / "c.duckdb") as store:
+    with open_store(db_target) as store:
         write_all(store, [result(WIRE, source="A", url="u1", events=(a,)),
                           result(REWRITE, source="B", url="u2", events=(b,),
                                  published=date(2023, 1, 5))])
@@ -125,12 +125,12 @@ def test_undated_events_match_within_the_week_before_publication(tmp_path):
         assert rows == [{"n_events": 2, "date_start": D}]
 
 
-def test_events_without_coordinates_match_on_place_name(tmp_path):
+def test_events_without_coordinates_match_on_place_name(db_target, tmp_path):
     a = story_event(WIRE, trigger="A Russian missile struck", fatalities=4, claimed_by="x")
     b = story_event(REWRITE, trigger="a precision strike", fatalities=4, claimed_by="y", eid="e2")
     a = replace(a, location=Location(name="Kramatorsk", country="UA"))
     b = replace(b, location=Location(name="kramatorsk", country="UA"))
-    with open_store(tmp_path / "c.duckdb") as store:
+    with open_store(db_target) as store:
         write_all(store, [result(WIRE, source="A", url="u1", events=(a,)),
                           result(REWRITE, source="B", url="u2", events=(b,))])
         clusters.recompute(store)

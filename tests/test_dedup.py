@@ -27,8 +27,8 @@ EDITS = [
 
 
 @pytest.mark.parametrize("label, text, same", EDITS, ids=[e[0] for e in EDITS])
-def test_near_duplicates_are_found_and_rewrites_are_not(tmp_path, label, text, same):
-    with open_store(tmp_path / "d.duckdb") as store:
+def test_near_duplicates_are_found_and_rewrites_are_not(db_target, tmp_path, label, text, same):
+    with open_store(db_target) as store:
         write_all(store, [result(WIRE, source="Reuters", url="https://wire.example/1")])
         dup = dedup.find_duplicate(store, text)
         assert (dup is not None) == same, label
@@ -52,10 +52,10 @@ def test_bands_cover_the_signature():
     assert b * r <= dedup.NUM_PERM and b > 1 and r > 1
 
 
-def test_group_keeps_every_source_and_url_once(tmp_path):
+def test_group_keeps_every_source_and_url_once(db_target, tmp_path):
     wire = result(WIRE, source="Reuters", url="https://wire.example/1", title="Missile hits")
     reprint = result(REPRINT, source="Kyiv Daily", url="https://kyivdaily.example/2")
-    with open_store(tmp_path / "d.duckdb") as store:
+    with open_store(db_target) as store:
         write_all(store, [wire, reprint, reprint])  # the reprint arrives twice
         assert store.article_ids() == [wire.id]
         srcs = dedup.sources(store, wire.id)
@@ -64,7 +64,7 @@ def test_group_keeps_every_source_and_url_once(tmp_path):
         assert srcs[1]["duplicate_id"] == reprint.id and srcs[1]["similarity"] > 0.8
 
 
-def test_index_commits_with_the_article(tmp_path):
+def test_index_commits_with_the_article(db_target, tmp_path):
     """A failing hook rolls the whole article back: no article without its index, or vice versa."""
     wire = result(WIRE, source="Reuters", url="https://wire.example/1")
 
@@ -72,7 +72,7 @@ def test_index_commits_with_the_article(tmp_path):
         dedup.index_result(store, res)
         raise RuntimeError("disk full")
 
-    with open_store(tmp_path / "d.duckdb") as store:
+    with open_store(db_target) as store:
         with pytest.raises(RuntimeError):
             store.write(wire, on_insert=broken)
         assert store.article_ids() == []
@@ -80,7 +80,7 @@ def test_index_commits_with_the_article(tmp_path):
         assert store.rows("SELECT count(*) AS n FROM article_sources")[0]["n"] == 0
 
 
-def test_three_outlets_give_one_group_and_one_cluster_with_three_sources(tmp_path, pipeline):
+def test_three_outlets_give_one_group_and_one_cluster_with_three_sources(db_target, tmp_path, pipeline):
     """Done-when: two near-verbatim copies and one rewrite of a story, through ``jobs.ingest``
     and the real pipeline (its events stage codes the strike in all three)."""
     feed = tmp_path / "feed.jsonl"
@@ -92,10 +92,10 @@ def test_three_outlets_give_one_group_and_one_cluster_with_three_sources(tmp_pat
         {"text": REWRITE, "source": "Example Post", "url": "https://post.example/kramatorsk",
          "published": "2023-01-04"},
     ]) + "\n", encoding="utf-8")
-    with open_store(tmp_path / "news.duckdb") as store:
+    with open_store(db_target) as store:
         summary = jobs.ingest([str(feed)], store=store, pipeline=pipeline)
         assert (summary.stored, summary.duplicates, summary.rejected) == (2, 1, [])
-        groups = store.rows("SELECT article_id, count(*) AS n, list(source ORDER BY seq) AS s "
+        groups = store.rows("SELECT article_id, count(*) AS n, array_agg(source ORDER BY seq) AS s "
                             "FROM article_sources GROUP BY 1 HAVING count(*) > 1")
         assert len(groups) == 1 and groups[0]["s"] == ["Reuters", "Kyiv Daily"]
         multi = store.rows("SELECT * FROM event_clusters WHERE n_articles > 1")
@@ -108,9 +108,9 @@ def test_three_outlets_give_one_group_and_one_cluster_with_three_sources(tmp_pat
         assert store.rows("SELECT count(*) AS n FROM article_sources")[0]["n"] == 3
 
 
-def test_force_reingest_keeps_one_index_entry(tmp_path):
+def test_force_reingest_keeps_one_index_entry(db_target, tmp_path):
     wire = result(WIRE, source="Reuters", url="https://wire.example/1")
-    with open_store(tmp_path / "d.duckdb") as store:
+    with open_store(db_target) as store:
         store.write(wire, on_insert=dedup.index_result)
         store.write(replace(wire, title="updated"), replace=True, on_insert=dedup.index_result)
         b, _ = dedup.bands()

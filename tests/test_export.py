@@ -25,9 +25,14 @@ ACLED = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type
          "fatalities", "tags", "timestamp"]
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("export") / "x.duckdb"
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def db(request, tmp_path_factory):
+    if request.param == "postgres":
+        import pg_server
+
+        path = pg_server.fresh_database(request.getfixturevalue("pg_server"), "fw_export")
+    else:
+        path = tmp_path_factory.mktemp("export") / "x.duckdb"
     with open_store(path) as store:
         write_all(store, three_outlets())
         clusters.recompute(store)
@@ -126,6 +131,7 @@ def test_json_geojson_csv_parquet(db, tmp_path):
 
 @pytest.fixture()
 def cli():
+    import frontwire.cli  # noqa: F401  (cli_record is a part of the CLI; load the whole first)
     from frontwire.cli_record import register
 
     @click.group()

@@ -168,7 +168,8 @@ def _limit(d: dict[str, Any], only: str | None, kinds: list[str]) -> dict[str, A
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--db", default=None, metavar="FILE", help="DuckDB file (default: frontwire.duckdb).")
+@click.option("--db", default=None, metavar="FILE|URL",
+              help="DuckDB file or postgresql:// URL (default: frontwire.duckdb).")
 @published_option
 @click.option("--force", is_flag=True, help="Re-process and replace articles already stored.")
 @click.option("--workers", type=click.IntRange(1), default=None,
@@ -187,7 +188,7 @@ def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force
     """
     from . import jobs
     from .batch import LocalPool, default_workers
-    from .store import open_store
+    from .store import describe, open_store
 
     pipe = _pipeline(model)
     db = db or pipe.settings.db
@@ -212,7 +213,7 @@ def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force
             if bar is not None:
                 bar.render_finish()
     click.echo(f"stored {summary.stored} new article(s), {summary.already} already present, "
-               f"{len(summary.rejected)} rejected -> {Path(db).resolve()}", err=True)
+               f"{len(summary.rejected)} rejected -> {describe(db)}", err=True)
     if summary.processed == 0 and summary.rejected:
         sys.exit(1)
 
@@ -226,8 +227,8 @@ def _reader_output(rows: list[dict[str, Any]], fmt: str, columns: list[str] | No
         click.echo(render.table(rows, columns))
 
 
-db_option = click.option("--db", default=None, metavar="FILE",
-                         help="DuckDB file (default: frontwire.duckdb).")
+db_option = click.option("--db", default=None, metavar="FILE|URL",
+                         help="DuckDB file or postgresql:// URL (default: frontwire.duckdb).")
 reader_format = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
                              default="table", show_default=True)
 limit_option = click.option("--limit", type=click.IntRange(1), default=1000, show_default=True)

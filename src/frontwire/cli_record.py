@@ -29,7 +29,8 @@ def _floats(value: str | None, n: int, name: str) -> tuple[float, ...] | None:
 
 
 @click.command()
-@click.option("--db", required=True, metavar="FILE", help="DuckDB file to read.")
+@click.option("--db", required=True, metavar="FILE|URL",
+              help="DuckDB file or postgresql:// URL to read.")
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["acled-csv", "csv", "json", "geojson", "parquet"]),
               help="acled-csv: ACLED's columns and conventions; csv/json/geojson/parquet: "
@@ -77,7 +78,8 @@ def export(db: str, fmt: str, output: str, since: date | None, until: date | Non
 
 
 @click.command()
-@click.option("--db", required=True, metavar="FILE", help="DuckDB file to serve.")
+@click.option("--db", required=True, metavar="FILE|URL",
+              help="DuckDB file or postgresql:// URL to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--token-file", default=None, metavar="FILE", type=click.Path(dir_okay=False),
@@ -117,7 +119,8 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
 
 
 @click.command(name="clusters")
-@click.option("--db", required=True, metavar="FILE", help="DuckDB file to update.")
+@click.option("--db", required=True, metavar="FILE|URL",
+              help="DuckDB file or postgresql:// URL to update.")
 @friendly
 def clusters_cmd(db: str) -> None:
     """Recompute the event clusters from the raw events (raw events are not changed).

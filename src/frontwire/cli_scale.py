@@ -65,7 +65,8 @@ def batch_cmd(inputs: tuple[str, ...], out: str, engine: str, workers: int | Non
 
 @click.command(name="load")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--db", default=None, metavar="FILE", help="DuckDB file (default: frontwire.duckdb).")
+@click.option("--db", default=None, metavar="FILE|URL",
+              help="DuckDB file or postgresql:// URL (default: frontwire.duckdb).")
 @friendly
 def load_cmd(directory: str, db: str | None) -> None:
     """Import the Parquet partitions written by 'frontwire batch' into a database.
@@ -78,13 +79,13 @@ def load_cmd(directory: str, db: str | None) -> None:
     """
     from .batch import load
     from .config import load_settings
-    from .store import open_store
+    from .store import describe, open_store
 
     db = db or load_settings().db
     with open_store(db) as store:
         summary = load(directory, store=store)
     click.echo(f"loaded {summary.stored} new article(s), {summary.already} already present "
-               f"-> {Path(db).resolve()}", err=True)
+               f"-> {describe(db)}", err=True)
 
 
 class Interval(click.ParamType):
@@ -104,7 +105,8 @@ class Interval(click.ParamType):
 
 @click.command(name="watch")
 @click.argument("feeds", type=click.Path(exists=True, dir_okay=False))
-@click.option("--db", default=None, metavar="FILE", help="DuckDB file (default: frontwire.duckdb).")
+@click.option("--db", default=None, metavar="FILE|URL",
+              help="DuckDB file or postgresql:// URL (default: frontwire.duckdb).")
 @click.option("--every", type=Interval(), default="15m", show_default=True,
               help="Time between polls: 30s, 15m, 2h.")
 @click.option("--once", is_flag=True, help="Poll once and exit (for cron).")
@@ -131,7 +133,7 @@ def watch_cmd(feeds: str, db: str | None, every: float, once: bool, timeout: flo
 
     from .feeds import Fetcher, load_state, poll, read_feed_list, save_state
     from .pipeline import Pipeline
-    from .store import open_store
+    from .store import describe, open_store
 
     urls = read_feed_list(feeds)
     if not urls:
@@ -149,7 +151,7 @@ def watch_cmd(feeds: str, db: str | None, every: float, once: bool, timeout: flo
                 click.echo(f"frontwire: skipped {p.origin}: {p.message} [{p.code}]", err=True)
             click.echo(f"polled {s.feeds} feed(s) ({s.unchanged} unchanged), fetched "
                        f"{s.pages} page(s), stored {s.stored} new article(s), "
-                       f"{len(s.problems)} problem(s) -> {Path(db).resolve()}", err=True)
+                       f"{len(s.problems)} problem(s) -> {describe(db)}", err=True)
             if once:
                 break
             time.sleep(every)

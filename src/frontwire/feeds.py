@@ -13,6 +13,7 @@ well as the long-running loop. Failures are reported and never stop the other fe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -160,6 +161,18 @@ class PollSummary:
 
 
 def _state_path(db: str | Path) -> Path:
+    """Beside a DuckDB file; for a PostgreSQL URL, in the user cache (one file per server/db)."""
+    from .store import is_postgres_url
+
+    if is_postgres_url(db):
+        from platformdirs import user_cache_dir
+
+        from .store.postgres import display_url
+
+        key = hashlib.sha1(display_url(str(db)).encode()).hexdigest()[:16]
+        folder = Path(user_cache_dir("frontwire"))
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"watch-{key}.feeds.json"
     return Path(f"{db}.feeds.json")
 
 

@@ -19,6 +19,14 @@ def is_postgres_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
+def describe(target: str | Path) -> str:
+    """How to name a database in messages: the full file path, or the URL without password."""
+    if is_postgres_url(target):
+        from .postgres import display_url
+        return display_url(str(target))
+    return str(Path(target).resolve())
+
+
 def open_store(target: str | Path, *, read_only: bool = False) -> Store:
     """Open (and create or migrate, unless read-only) a frontwire database.
 
@@ -30,5 +38,5 @@ def open_store(target: str | Path, *, read_only: bool = False) -> Store:
     return DuckDBStore(target, read_only=read_only)
 
 
-__all__ = ["DuckDBStore", "Reader", "Store", "is_postgres_url", "list_articles", "list_claims",
+__all__ = ["DuckDBStore", "Reader", "Store", "describe", "is_postgres_url", "list_articles", "list_claims",
            "list_events", "list_places", "list_sources", "open_store"]
