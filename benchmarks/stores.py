@@ -57,7 +57,7 @@ def server(url: str | None) -> Iterator[str]:
     why = pg_server.unavailable()
     if why:
         sys.exit(f"no PostgreSQL server: {why}; pass --pg URL")
-    with pg_server.server() as started:
+    with pg_server.server(durable=True) as started:  # fsync on, as a real server
         yield started
 
 

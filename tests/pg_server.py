@@ -56,8 +56,12 @@ def unavailable() -> str | None:
 
 
 @contextmanager
-def server() -> Iterator[str]:
-    """Yield the URL of a running server's maintenance database; stop it afterwards."""
+def server(*, durable: bool = False) -> Iterator[str]:
+    """Yield the URL of a running server's maintenance database; stop it afterwards.
+
+    Tests run with fsync off (a throwaway cluster); ``durable`` keeps PostgreSQL's defaults,
+    for benchmarks that compare write costs with DuckDB's.
+    """
     if os.environ.get(ENV):
         yield os.environ[ENV]
         return
@@ -81,8 +85,9 @@ def server() -> Iterator[str]:
 
     run(initdb, "-D", str(data), "-U", "frontwire", "--auth=trust", "-E", "UTF8",
         "--locale=C", "--no-sync")
-    opts = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+    opts = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c max_connections=60"
+    if not durable:
+        opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     run(pg_ctl, "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "-t", "60", "start")
     try:
         yield f"postgresql://frontwire@127.0.0.1:{port}/postgres"

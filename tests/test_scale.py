@@ -283,6 +283,15 @@ def test_ray_engine_gives_the_same_partitions_as_local(tmp_path):
     for table in ("places", "times", "claims", "events"):
         assert rows(tmp_path / "ray", table) == rows(tmp_path / "local", table), table
 
+    def articles(d: Path) -> list[tuple]:
+        return duckdb.connect().execute(
+            f"SELECT id, origin, model, result_json FROM read_parquet('{d}/articles/*/*.parquet') "
+            "ORDER BY id").fetchall()
+
+    ray_articles = articles(tmp_path / "ray")
+    assert ray_articles == articles(tmp_path / "local")
+    assert all(origin and model for _, origin, model, _ in ray_articles)  # where, and by what
+
 
 # -- bulk writes and the cached Doc text -----------------------------------------------------
 

@@ -61,7 +61,14 @@ class Extractor:
         return list(self.pipeline.process(items))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        """Ray Data form: columns shard, kind, payload (JSON) in and out."""
+        """Ray Data form: columns shard, kind, payload (JSON) in; plus origin and model out.
+
+        A Result does not carry where its article was read from, nor which model made it;
+        both travel beside it so the driver writes the same ``origin`` and ``model`` columns
+        as the local pool (and never loads a model of its own to learn the name).
+        """
+        from .nlp import model_name
+
         shards, kinds, payloads = (list(batch[c]) for c in ("shard", "kind", "payload"))
         items: list[Article | Rejection] = []
         passed: list[tuple[str, str, str]] = []  # shard failures pass through untouched
@@ -72,15 +79,21 @@ class Extractor:
                 continue
             items.append(_from_row(kind, payload))
             owner.append(shard)
-        out = {"shard": [], "kind": [], "payload": []}
-        for shard, res in zip(owner, self.process(items)):
+        out: dict[str, list[Any]] = {"shard": [], "kind": [], "payload": [], "origin": [],
+                                     "model": []}
+        model = model_name(self.pipeline.nlp)
+        for shard, item, res in zip(owner, items, self.process(items)):
             out["shard"].append(shard)
             out["kind"].append("result" if isinstance(res, Result) else "rejection")
             out["payload"].append(json.dumps(res.to_dict()))
+            out["origin"].append(item.origin)
+            out["model"].append(model)
         for shard, kind, payload in passed:
             out["shard"].append(shard)
             out["kind"].append(kind)
             out["payload"].append(payload)
+            out["origin"].append(None)
+            out["model"].append(None)
         return out
 
 
@@ -537,17 +550,13 @@ def _run_ray(runner: _Runner, pending: dict[str, Path], out: Path, *,
         elif kind == "result":
             res = Result.from_dict(json.loads(payload))
             by_shard[key].append(res)
+            origins[res.id] = row.get("origin")
+            model = model or row.get("model")
         else:
             by_shard[key].append(Rejection(**json.loads(payload)))
-    from .nlp import load_model, model_name
-
-    model = model_name(load_model(runner.model or "auto"))
     for key, outs in by_shard.items():
         if key in failed:
             continue
-        for o in outs:
-            if isinstance(o, Result):
-                origins[o.id] = None
         _finish(out, key, pending[key], outs, origins, model, summary, on_shard)
     return failed
 
