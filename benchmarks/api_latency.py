@@ -5,6 +5,8 @@ one, starts uvicorn on 127.0.0.1 (a free port), and times a fixed mix of request
 one at a time, after one warm-up round. The request loop is bounded (``--rounds``).
 
     python benchmarks/api_latency.py [--events 1000000] [--rounds 20] [--db FILE]
+    python benchmarks/api_latency.py --postgres [URL]   # the same rows copied to a PostgreSQL
+                                                        # database (default: a throwaway server)
 
 Prints a Markdown table: per query, p50 and p95 in milliseconds.
 """
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import httpx
 import uvicorn
-from record_db import generate
+from record_db import copy_to_postgres, generate
 
 from frontwire.api import create_app
 
@@ -51,7 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path) -> tuple[uvicorn.Server, str]:
+def serve(db: Path | str) -> tuple[uvicorn.Server, str]:
     port = free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
                                         log_level="warning"))
@@ -74,12 +77,29 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--db", default=None)
+    ap.add_argument("--postgres", nargs="?", const="start", default=None,
+                    help="serve a PostgreSQL copy: a server's maintenance URL, or none to start "
+                         "a throwaway server (needs the Debian postgresql package)")
     a = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     db = Path(a.db) if a.db else Path(tmp.name) / "bench.duckdb"
     if not db.exists():
         print(f"generating {a.events:,} events ...", file=sys.stderr)
         print(f"generated in {generate(db, events=a.events):.1f} s", file=sys.stderr)
+    with ExitStack() as stack:
+        target: Path | str = db
+        if a.postgres:
+            sys.path.insert(0, str(ROOT / "tests"))
+            import pg_server
+
+            admin = a.postgres if a.postgres != "start" else \
+                stack.enter_context(pg_server.server(durable=True))
+            target = pg_server.fresh_database(admin, "fw_bench_api")
+            print(f"copied to PostgreSQL in {copy_to_postgres(db, target):.1f} s", file=sys.stderr)
+        run(a, target)
+
+
+def run(a: argparse.Namespace, db: Path | str) -> None:
     srv, base = serve(db)
     times: dict[str, list[float]] = {name: [] for name, _, _ in QUERIES}
     cursor_pages: list[float] = []

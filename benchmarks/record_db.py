@@ -57,7 +57,7 @@ def generate(path: str | Path, *, events: int, per_article: int = 10, seed: int 
             "tw.lat + ((i * 7919) % 1000) / 5000.0, tw.lon + ((i * 104729) % 1000) / 5000.0, 1, "
             "DATE '2022-01-01' + CAST((i // ?) % 1000 AS INTEGER), "
             "DATE '2022-01-01' + CAST((i // ?) % 1000 AS INTEGER), 'day', i % 7, "
-            "'regional governor', NULL, 'statement', 0.7 "
+            "'regional governor', NULL, 'statement', 0.7, NULL, NULL, NULL "
             "FROM range(?) t(i) JOIN towns tw ON tw.t = (i * 31) % 40 "
             "JOIN kinds k ON k.k = (i * 17) % 6",
             [per_article, per_article, per_article, per_article, per_article,
@@ -71,6 +71,32 @@ def generate(path: str | Path, *, events: int, per_article: int = 10, seed: int 
         con.execute("INSERT INTO cluster_events SELECT 'k' || article_id || id, article_id, id "
                     "FROM events")
         con.execute("CHECKPOINT")
+    return time.perf_counter() - t0
+
+
+def copy_to_postgres(path: str | Path, url: str, *, chunk: int = 50_000) -> float:
+    """Copy a generated DuckDB database into a PostgreSQL database (COPY, chunk by chunk).
+
+    The frontwire tables are created (migrated) on ``url`` first, so the server has the same
+    schema, indexes and migrations as one ``frontwire ingest`` would make.
+    """
+    import psycopg
+
+    t0 = time.perf_counter()
+    open_store(url).close()
+    tables = ["articles", "events", "evidence", "event_clusters", "cluster_events"]
+    with open_store(path, read_only=True) as src, psycopg.connect(url) as dst:
+        for table in tables:
+            cols = [r["column_name"] for r in src.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position", [table])]
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            cur = src.con.execute(f"SELECT {quoted} FROM {table}")
+            with dst.cursor() as out, out.copy(f"COPY {table} ({quoted}) FROM STDIN") as cp:
+                while rows := cur.fetchmany(chunk):
+                    for row in rows:
+                        cp.write_row(row)
+        dst.execute("ANALYZE")
     return time.perf_counter() - t0
 
 

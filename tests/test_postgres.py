@@ -22,6 +22,7 @@ from frontwire.errors import SchemaTooNew, StoreError, StoreUnreachable
 from frontwire.store import (describe, list_articles, list_claims, list_events, list_places,
                              list_sources, open_store)
 from frontwire.store.postgres import display_url, to_pyformat
+from frontwire.store.schema import MIGRATIONS
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "frontwire" / "data" / "samples"
 
@@ -183,7 +184,7 @@ def test_writers_in_parallel_store_each_article_once(pg_url, pipeline):
     assert outcomes.count(True) == 7 and outcomes.count(False) == 14
     with open_store(pg_url, read_only=True) as store:
         assert len(store.article_ids()) == 7 and store.incomplete_articles() == []
-        assert store.rows("SELECT count(*) AS n FROM schema_version")[0]["n"] == 3
+        assert store.rows("SELECT count(*) AS n FROM schema_version")[0]["n"] == len(MIGRATIONS)
 
 
 def test_a_newer_schema_is_refused(pg_url):
@@ -202,3 +203,12 @@ def test_read_only_stores_cannot_write(pg_url, pipeline):
     open_store(pg_url).close()
     with open_store(pg_url, read_only=True) as store, pytest.raises(Exception, match="read-only"):
         store.write(_one_result(pipeline))
+
+
+def test_server_only_indexes_are_made_on_postgres_alone(pg_url, tmp_path):
+    with open_store(pg_url) as pg, open_store(tmp_path / "x.duckdb") as duck:
+        names = {r["indexname"] for r in pg.rows("SELECT indexname FROM pg_indexes")}
+        assert {"events_page", "cluster_events_cluster", "event_clusters_page"} <= names
+        assert pg.schema_version() == duck.schema_version() == MIGRATIONS[-1][0]
+        duck_idx = {r["index_name"] for r in duck.rows("SELECT index_name FROM duckdb_indexes()")}
+        assert "events_page" not in duck_idx and "article_lsh_key" in duck_idx

@@ -139,7 +139,13 @@ class Store(ABC):
                 self.lock("migrate")
                 if self.schema_version() >= version:
                     continue  # another process applied it meanwhile
-                for sql in statements:
+                for statement in statements:
+                    if isinstance(statement, tuple):
+                        engine, sql = statement
+                        if engine != self.dialect:
+                            continue
+                    else:
+                        sql = statement
                     self.execute(self._ddl(sql))
                 self.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
                              [version, description, _now()])
