@@ -296,14 +296,18 @@ def test_ray_engine_gives_the_same_partitions_as_local(tmp_path):
 # -- bulk writes and the cached Doc text -----------------------------------------------------
 
 
-def test_multi_row_inserts_in_chunks_keep_every_row(tmp_path, pipeline, monkeypatch):
-    import frontwire.store.base as sd
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "values-in-chunks"])
+def test_bulk_inserts_keep_every_row(tmp_path, pipeline, monkeypatch, arrow):
+    import frontwire.store.base as sb
+    import frontwire.store.duckdb as sd
     from frontwire.store import open_store
 
-    monkeypatch.setattr(sd, "_MAX_PARAMS", 30)  # a few rows per statement
+    monkeypatch.setattr(sb, "_MAX_PARAMS", 30)  # a few rows per VALUES statement
+    if not arrow:
+        monkeypatch.setattr(sd, "_ARROW_MIN_ROWS", 10**9)
     res = next(iter(pipeline.process([Article(text=" ".join(ARTICLES),
                                               published=date(2024, 3, 14)).with_id()])))
-    assert isinstance(res, Result) and len(res.entities) > 5
+    assert isinstance(res, Result) and len(res.entities) > 8  # the Arrow path, on DuckDB
     with open_store(tmp_path / "c.duckdb") as st:
         assert st.write(res)
         assert st.get_result(res.id) == res

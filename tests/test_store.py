@@ -115,7 +115,7 @@ def test_process_killed_mid_article_leaves_no_partial_article(tmp_path: Path) ->
         from frontwire import jobs
         from frontwire.pipeline import Pipeline
         from frontwire.store import open_store
-        from frontwire.store.base import Store
+        from frontwire.store.duckdb import DuckDBStore as Store
 
         calls = {{"n": 0}}
         original = Store._many

@@ -20,6 +20,7 @@ from ..errors import StoreError, StoreLocked, StoreUnwritable
 from .base import Reader, Store, _dicts
 
 _PID = re.compile(r"PID (\d+)")
+_ARROW_MIN_ROWS = 8
 
 
 def _open_error(path: str, exc: Exception) -> StoreError:
@@ -101,6 +102,27 @@ class DuckDBStore(Store):
 
     def close(self) -> None:
         self.con.close()
+
+    def _many(self, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert rows through an Arrow table DuckDB scans in place.
+
+        DuckDB binds a multi-row ``VALUES`` list parameter by parameter; for the dozens of
+        rows of an article's entities or claims an Arrow table costs half as much. A handful
+        of rows go the plain way, which is as fast and needs no Arrow.
+        """
+        if len(rows) < _ARROW_MIN_ROWS:
+            super()._many(table, rows)
+            return
+        import pyarrow as pa
+
+        columns = list(zip(*rows, strict=True))
+        batch = pa.Table.from_arrays([pa.array(list(c)) for c in columns],
+                                     names=[f"c{i}" for i in range(len(columns))])
+        self.con.register("_frontwire_rows", batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _frontwire_rows")
+        finally:
+            self.con.unregister("_frontwire_rows")
 
     def _table_exists(self, name: str) -> bool:
         row = self.con.execute("SELECT count(*) FROM information_schema.tables "
