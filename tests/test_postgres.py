@@ -212,3 +212,19 @@ def test_server_only_indexes_are_made_on_postgres_alone(pg_url, tmp_path):
         assert pg.schema_version() == duck.schema_version() == MIGRATIONS[-1][0]
         duck_idx = {r["index_name"] for r in duck.rows("SELECT index_name FROM duckdb_indexes()")}
         assert "events_page" not in duck_idx and "article_lsh_key" in duck_idx
+
+
+def test_watch_state_for_a_server_lives_in_the_user_cache(tmp_path, monkeypatch):
+    from frontwire.feeds import load_state, save_state
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://ana:s3cret@db.example/news"
+    state = load_state(url)
+    state["seen"].append("https://news.example/a")
+    save_state(url, state)
+    assert load_state(url)["seen"] == ["https://news.example/a"]
+    assert load_state("postgresql://ana@db.example/other")["seen"] == []  # one file per database
+    files = [p for p in tmp_path.rglob("*.feeds.json")]
+    assert len(files) == 1 and files[0].is_relative_to(tmp_path / "cache")
+    assert "s3cret" not in files[0].name
