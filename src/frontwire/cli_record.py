@@ -112,8 +112,10 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
             token = Path(token_file).read_text(encoding="utf-8").strip() or None
         except OSError as exc:
             _fail(f"{token_file}: cannot read the token file ({exc.strerror})")
+    from .store import describe
+
     app = create_app(db, token=token, tile_url=tile_url, max_body=max_body)
-    click.echo(f"serving {db} on http://{host}:{port}/ (docs: /docs; POST /articles "
+    click.echo(f"serving {describe(db)} on http://{host}:{port}/ (docs: /docs; POST /articles "
                f"{'on' if token else 'off'})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
