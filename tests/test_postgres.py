@@ -228,3 +228,9 @@ def test_watch_state_for_a_server_lives_in_the_user_cache(tmp_path, monkeypatch)
     files = [p for p in tmp_path.rglob("*.feeds.json")]
     assert len(files) == 1 and files[0].is_relative_to(tmp_path / "cache")
     assert "s3cret" not in files[0].name
+
+
+def test_a_missing_database_says_to_create_it(pg_server):
+    base = pg_server.rsplit("/", 1)[0]
+    with pytest.raises(StoreUnreachable, match="createdb"):
+        open_store(f"{base}/no_such_database")

@@ -115,8 +115,10 @@ class PostgresStore(Store):
                                   **({"options": options} if options else {}))
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or ["unknown error"])[-1].strip()
-            raise StoreUnreachable(f"cannot connect to PostgreSQL ({first}); check that the "
-                                   f"server runs and the URL, user and password are right",
+            hint = "check that the server runs and the URL, user and password are right"
+            if re.search(r'database "[^"]+" does not exist', first):
+                hint = "create the database first (createdb NAME, or CREATE DATABASE on the server)"
+            raise StoreUnreachable(f"cannot connect to PostgreSQL ({first}); {hint}",
                                    origin=self.path) from exc
         con.execute("SET TIME ZONE 'UTC'")  # timestamps are stored as naive UTC
         return con
