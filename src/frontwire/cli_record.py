@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .cli import ISO_DATE, _fail, friendly
+from .cli_common import ISO_DATE, _fail, friendly
 
 
 def _floats(value: str | None, n: int, name: str) -> tuple[float, ...] | None:

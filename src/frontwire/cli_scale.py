@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli import ISO_DATE, friendly, model_option
+from .cli_common import ISO_DATE, friendly, model_option
 
 
 @click.command(name="batch")
