@@ -22,7 +22,7 @@ from .errors import FrontwireError, InputTooLarge
 from .model import Article, Entity, Rejection, Result
 from .claims import extract_claims
 from .events import extract_events
-from .nlp import load_model
+from .nlp import doc_text, load_model
 from .places import Gazetteer, extract_places, load_gazetteer
 from .times import extract_times
 
@@ -147,7 +147,7 @@ class Pipeline:
             id=article.id or "",
             url=article.url, title=article.title, source=article.source,
             published=published, language=article.language,
-            text=doc.text, removed=cleaned.removed, entities=entities,
+            text=doc_text(doc), removed=cleaned.removed, entities=entities,
             places=tuple(places), times=tuple(times), claims=tuple(claims), events=tuple(events),
         )
 

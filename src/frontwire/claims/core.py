@@ -28,6 +28,7 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from ..model import Claim, TimeSpan, record_id
+from ..nlp import doc_text
 from .lexicon import Cue, Lexicon, load_lexicon
 from .quotes import Quote, find_quotes, paragraphs, quote_at
 from .speakers import Resolver, Speaker
@@ -90,7 +91,7 @@ def _minus(span: tuple[int, int], cut: tuple[int, int]) -> list[tuple[int, int]]
 class _Extractor:
     def __init__(self, doc: Doc, lex: Lexicon, times: Sequence[TimeSpan]) -> None:
         self.doc, self.lex, self.times = doc, lex, list(times)
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quotes = find_quotes(self.text)
         self.paras = paragraphs(self.text)
         self.sents = list(doc.sents)

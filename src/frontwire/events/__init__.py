@@ -189,7 +189,7 @@ def extract_events(doc: Doc, *, places: Sequence[Place], times: Sequence[TimeSpa
     ``source`` (optional) names the publication: an event the journalist states in their
     own voice is ``claimed_by`` it, with channel "publication"; without it claimed_by is None.
     """
-    text = doc.text
+    text = doc_text(doc)
     mentions = find_mentions(doc, place_spans=[(p.start, p.end) for p in places],
                              time_spans=[(t.start, t.end) for t in times],
                              dated_spans=[(t.start, t.end) for t in times

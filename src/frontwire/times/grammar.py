@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
+import re._constants as _C  # the parsed-pattern opcodes (_with_first_chars)
+import re._parser as _parser
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from . import calendar as cal
 from .absolute import parse_absolute
@@ -41,6 +44,58 @@ def _names(table: dict[int, list[str]]) -> str:
     return "|".join(rf"{re.escape(w)}\b" + (r"\.?" if abbr else "") for w, abbr in words)
 
 
+def _first_chars(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """The characters a match of ``items`` (a parsed pattern) can start with, and whether it
+    can match the empty string; None when that is not a plain set of characters."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _C.LITERAL:
+            return out | {chr(av)}, False
+        if op is _C.IN:
+            if not all(o in (_C.LITERAL, _C.RANGE) for o, _ in av):
+                return None, False  # a category (\d, \w) or a negated class
+            for o, a in av:
+                out |= {chr(a)} if o is _C.LITERAL else {chr(c) for c in range(a[0], a[1] + 1)}
+            return out, False
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue  # zero-width: \b, lookarounds
+        if op is _C.SUBPATTERN:
+            first, nullable = _first_chars(av[3].data)
+        elif op is _C.BRANCH:
+            parts = [_first_chars(b.data) for b in av[1]]
+            if any(f is None for f, _ in parts):
+                return None, False
+            first = set().union(*(f for f, _ in parts if f is not None))
+            nullable = any(n for _, n in parts)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+            first, nullable = _first_chars(av[2].data)
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if first is None:
+            return None, False
+        out |= first
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern behind a lookahead for the characters a match can start with.
+
+    The scan tries a rule at every word start; the lookahead turns away in one step the
+    positions where none of the rule's first words can begin, instead of trying each
+    alternative (a third of the scan time; the same matches, since it only restates what
+    the pattern already requires). Patterns that can start with a digit or any word
+    character are left as they are: there the lookahead costs more than it saves.
+    """
+    first, nullable = _first_chars(list(_parser.parse(pattern.pattern, pattern.flags)))
+    if first is None or nullable:
+        return pattern
+    chars = "".join(sorted(re.escape(c) for c in first))
+    return re.compile(rf"(?=[{chars}])" + pattern.pattern, pattern.flags)
+
+
 def _build(v: Vocab) -> list[Rule]:
     raw = v.raw
     mon = rf"(?P<mon>\b(?:{_names(raw['months'])}))"
@@ -63,7 +118,7 @@ def _build(v: Vocab) -> list[Rule]:
     def r(p: str) -> re.Pattern[str]:
         # Every expression starts a word: anchoring at \b lets the scan skip positions inside
         # words (half the scan time; the same 3,162 hits on the benchmark corpus).
-        return re.compile(r"\b(?:" + p + ")", re.IGNORECASE)
+        return _with_first_chars(re.compile(r"\b(?:" + p + ")", re.IGNORECASE))
 
     inner_what = (rf"(?P<what>\b(?:{_names(raw['months'])})(?:,?\s+(?:1[89]|20)\d{{2}})?"
                   rf"|(?:1[89]|20)\d{{2}}(?!\d|,\d)"
