@@ -114,6 +114,7 @@ class Resolver:
     def __init__(self, doc: Doc, lex: Lexicon) -> None:
         self.doc = doc
         self.lex = lex
+        self.ents = doc.ents  # built anew on every access; read per name
         self.sent_of = {}
         for i, s in enumerate(doc.sents):
             for t in s:
@@ -144,7 +145,7 @@ class Resolver:
     def _name_of(self, root: Token) -> tuple[str, str | None, frozenset[str]]:
         """Name, role and title words of the person whose name has head ``root``."""
         lex = self.lex
-        ent = next((e for e in self.doc.ents if e.start <= root.i < e.end
+        ent = next((e for e in self.ents if e.start <= root.i < e.end
                     and e.label_ == "PERSON"), None)
         if ent is not None:
             run = [t for t in ent if t.lower_ not in lex.titles and not t.is_punct

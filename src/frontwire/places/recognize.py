@@ -312,9 +312,11 @@ def _in_dateline(doc: Doc, m: Mention) -> bool:
 def _after_org_prefix(doc: Doc, tok_start: int, w: Words) -> bool:
     """Whether the words just before a name open an organization's name that ends with a
     place ("Islamic State West Africa Province", "Islamic State Khorasan Province")."""
+    longest = max((len(p) for p in w.org_prefixes), default=0)
+    before = tuple(t.lower_ for t in doc[max(0, tok_start - longest):tok_start])
     for prefix in w.org_prefixes:
         n = len(prefix)
-        if tok_start >= n and tuple(t.lower_ for t in doc[tok_start - n:tok_start]) == prefix:
+        if tok_start >= n and before[len(before) - n:] == prefix:
             return True
     return False
 
