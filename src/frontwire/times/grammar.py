@@ -44,6 +44,9 @@ def _names(table: dict[int, list[str]]) -> str:
     return "|".join(rf"{re.escape(w)}\b" + (r"\.?" if abbr else "") for w, abbr in words)
 
 
+_DIGIT = "\\d"  # stands for the category in a set of first characters
+
+
 def _first_chars(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
     """The characters a match of ``items`` (a parsed pattern) can start with, and whether it
     can match the empty string; None when that is not a plain set of characters."""
@@ -52,10 +55,15 @@ def _first_chars(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
         if op is _C.LITERAL:
             return out | {chr(av)}, False
         if op is _C.IN:
-            if not all(o in (_C.LITERAL, _C.RANGE) for o, _ in av):
-                return None, False  # a category (\d, \w) or a negated class
             for o, a in av:
-                out |= {chr(a)} if o is _C.LITERAL else {chr(c) for c in range(a[0], a[1] + 1)}
+                if o is _C.LITERAL:
+                    out.add(chr(a))
+                elif o is _C.RANGE:
+                    out |= {chr(c) for c in range(a[0], a[1] + 1)}
+                elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
+                    out.add(_DIGIT)
+                else:
+                    return None, False  # another category (\w) or a negated class
             return out, False
         if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
             continue  # zero-width: \b, lookarounds
@@ -85,15 +93,16 @@ def _with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
     The scan tries a rule at every word start; the lookahead turns away in one step the
     positions where none of the rule's first words can begin, instead of trying each
-    alternative (a third of the scan time; the same matches, since it only restates what
-    the pattern already requires). Patterns that can start with a digit or any word
-    character are left as they are: there the lookahead costs more than it saves.
+    alternative (half the scan time; the same matches, since it only restates what the
+    pattern already requires). ``\\d`` stays apart from the letters, so that these make a
+    bitmap the engine tests at once.
     """
     first, nullable = _first_chars(list(_parser.parse(pattern.pattern, pattern.flags)))
     if first is None or nullable:
         return pattern
-    chars = "".join(sorted(re.escape(c) for c in first))
-    return re.compile(rf"(?=[{chars}])" + pattern.pattern, pattern.flags)
+    chars = "".join(sorted(re.escape(c) for c in first - {_DIGIT}))
+    ahead = "|".join(([f"[{chars}]"] if chars else []) + ([r"\d"] if _DIGIT in first else []))
+    return re.compile(rf"(?={ahead})" + pattern.pattern, pattern.flags)
 
 
 def _build(v: Vocab) -> list[Rule]:
