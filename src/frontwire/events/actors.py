@@ -150,8 +150,12 @@ def phrase_text(tok: Token) -> str:
     return text.replace("’", "'").replace("‘", "'")
 
 
+@functools.lru_cache(maxsize=4096)
 def side_of(text: str | None) -> str | None:
-    """The country a speaker or a role belongs to ("Ukraine's Interior Ministry" -> UA)."""
+    """The country a speaker or a role belongs to ("Ukraine's Interior Ministry" -> UA).
+
+    Cached: each event of an article asks again for the same speaker and the same windows
+    around the speaker's name."""
     if not text:
         return None
     low = text.lower().replace("’", "'")

@@ -223,7 +223,8 @@ def find_mentions(doc: Doc, *, place_spans: list[tuple[int, int]],
     for i in range(len(doc)):
         if i in used:
             continue
-        cands = by_first.get(doc[i].lower_, []) + by_first.get(doc[i].lemma_.lower(), [])
+        tok = doc[i]
+        cands = by_first.get(tok.lower_, []) + by_first.get(tok.lemma_.lower(), [])
         if not cands:
             continue
         found = None

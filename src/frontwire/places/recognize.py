@@ -132,14 +132,17 @@ def _is_shouting(text: str) -> bool:
 def _gazetteer_matches(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     out: list[Mention] = []
     n_tok = len(doc)
+    texts = [t.text for t in doc]
     i = 0
     while i < n_tok:
-        tok = doc[i]
-        if not tok.text[:1].isupper():
+        if not texts[i][:1].isupper():
             i += 1
             continue
+        tok = doc[i]
         found = None
         for n in range(min(gaz.max_tokens, n_tok - i), 0, -1):
+            if n > 1 and not (texts[i + n - 1][:1].isupper() or doc[i + n - 1].is_digit):
+                continue  # what _looks_like_name rejects first, without building the span
             span = doc[i:i + n]
             if n > 1 and not _looks_like_name(span):
                 continue
