@@ -110,8 +110,8 @@ class _Extractor:
         self.sents = list(doc.sents)
         self.sent_i = {}
         for i, s in enumerate(self.sents):
-            for t in s:
-                self.sent_i[t.i] = i
+            for k in range(s.start, s.end):  # token indices, without making Token objects
+                self.sent_i[k] = i
 
     # -- helpers -----------------------------------------------------------------------
     def in_quote(self, pos: int) -> Quote | None:

@@ -117,8 +117,8 @@ class Resolver:
         self.ents = doc.ents  # built anew on every access; read per name
         self.sent_of = {}
         for i, s in enumerate(doc.sents):
-            for t in s:
-                self.sent_of[t.i] = i
+            for k in range(s.start, s.end):  # token indices, without making Token objects
+                self.sent_of[k] = i
         self.mentions: list[Mention] = []
         self.history: list[Mention] = []  # speakers resolved so far (descriptions included)
         self._person_names: dict[int, tuple[str, str | None, frozenset[str]]] = {}
