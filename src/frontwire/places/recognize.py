@@ -133,6 +133,7 @@ def _gazetteer_matches(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     out: list[Mention] = []
     n_tok = len(doc)
     texts = [t.text for t in doc]
+    looked_up: dict[str, tuple[str, tuple[int, ...]]] = {}  # a name recurs in an article
     i = 0
     while i < n_tok:
         if not texts[i][:1].isupper():
@@ -156,8 +157,12 @@ def _gazetteer_matches(doc: Doc, gaz: Gazetteer) -> list[Mention]:
                 break
             if n == 1 and tok.text.isupper() and len(tok.text) <= 3:
                 continue  # "WA", "EFE": codes are matched only through the abbreviations
-            key = normalize(span.text)
-            ids = gaz.lookup(key) if key else ()
+            name = span.text
+            known = looked_up.get(name)
+            if known is None:
+                key = normalize(name)
+                known = looked_up[name] = (key, gaz.lookup(key) if key else ())
+            key, ids = known
             if ids:
                 found = Mention(span.start_char, span.end_char, i, i + n, key, candidates=ids)
                 break
