@@ -101,8 +101,57 @@ def _with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if first is None or nullable:
         return pattern
     chars = "".join(sorted(re.escape(c) for c in first - {_DIGIT}))
-    ahead = "|".join(([f"[{chars}]"] if chars else []) + ([r"\d"] if _DIGIT in first else []))
+    # (?i:): a superset whatever the flags, since a scoped (?i:...) inside may match either case
+    ahead = "|".join(([f"(?i:[{chars}])"] if chars else []) + ([r"\d"] if _DIGIT in first else []))
     return re.compile(rf"(?={ahead})" + pattern.pattern, pattern.flags)
+
+
+def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Words one of which every match of ``items`` (a parsed pattern) contains, in lower
+    case: the longest run of letters and digits the pattern cannot do without, or the union
+    over the alternatives of a group it cannot do without; None when there is none."""
+    best: frozenset[str] | None = None
+
+    def keep(words: frozenset[str] | None) -> None:
+        nonlocal best
+        if words and (best is None or (min(map(len, words)), -len(words))
+                      > (min(map(len, best)), -len(best))):
+            best = words
+
+    run = ""
+    for op, av in items:
+        if op is _C.LITERAL and chr(av).isascii() and chr(av).isalnum():
+            run += chr(av).lower()
+            continue
+        keep(frozenset([run]) if run else None)
+        run = ""
+        if op is _C.SUBPATTERN:
+            keep(_required(av[3].data))
+        elif op is _C.BRANCH:
+            parts = [_required(b.data) for b in av[1]]
+            keep(None if any(p is None for p in parts) else frozenset().union(*parts))
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            keep(_required(av[2].data))
+    keep(frozenset([run]) if run else None)
+    return best
+
+
+# The four characters that re.IGNORECASE matches to an ASCII letter besides its two cases
+# (tests/test_times.py checks the list against every code point): folded to that letter, a
+# text holds a rule's required word wherever the rule can match.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+@functools.lru_cache(maxsize=1)
+def _needs() -> dict[str, frozenset[str]]:
+    """Per rule, the words one of which a text must hold for the rule to match at all (rules
+    whose words are shorter than three letters, found in any text, are always run)."""
+    out: dict[str, frozenset[str]] = {}
+    for ru in rules():
+        words = _required(list(_parser.parse(ru.pattern.pattern, ru.pattern.flags)))
+        if words is not None and min(map(len, words)) >= 3:
+            out[ru.name] = words
+    return out
 
 
 def _build(v: Vocab) -> list[Rule]:
@@ -257,7 +306,12 @@ def find(text: str, *, accept: Callable[[Rule, re.Match[str]], bool] | None = No
     """All time expressions in ``text``: longest first where they overlap, then joined into
     "since X" / "from X to Y" / "between X and Y" intervals."""
     cands: list[tuple[Hit, int]] = []
+    folded = text.translate(_FOLD).lower()
+    needs = _needs()
     for order, ru in enumerate(rules()):
+        words = needs.get(ru.name)
+        if words is not None and not any(w in folded for w in words):
+            continue  # "ago" is not in the text: the "N days ago" rule cannot match
         for m in ru.pattern.finditer(text):
             if m.end() == m.start():
                 continue
