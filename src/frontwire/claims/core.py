@@ -483,10 +483,14 @@ class _Extractor:
 
     # -- pass 4: resolve, filter, channel, date ----------------------------------------
     def channel(self, cand: Candidate) -> str | None:
+        # Most claims name no channel: one search for all of them rules those out at once.
+        every = _any_of(tuple(p for ch in self.lex.channels for p in ch.patterns))
+        segs = [self.text[s:e] for s, e in cand.region]
+        if every is not None:
+            segs = [seg for seg in segs if every.search(seg)]
         for ch in self.lex.channels:
             joined = _any_of(ch.patterns)
-            for s, e in cand.region:
-                seg = self.text[s:e]
+            for seg in segs:
                 if joined.search(seg) if joined is not None else \
                         any(p.search(seg) for p in ch.patterns):
                     return ch.name
