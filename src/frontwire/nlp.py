@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 
+import numpy
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .errors import ModelError
 
@@ -50,6 +51,14 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def tokens_with_pos(doc: Doc, pos: str) -> Iterator[Token]:
+    """The tokens of one part of speech ("VERB"), in order, without making a Token object for
+    every other token of the Doc (iterating a Doc builds one per token, per pass)."""
+    want = spacy.symbols.IDS[pos]
+    for i in numpy.flatnonzero(doc.to_array("POS") == want):
+        yield doc[int(i)]
 
 
 @functools.lru_cache(maxsize=4)

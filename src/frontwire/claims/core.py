@@ -29,7 +29,7 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from ..model import Claim, TimeSpan, record_id
-from ..nlp import doc_text
+from ..nlp import doc_text, tokens_with_pos
 from .lexicon import Cue, Lexicon, load_lexicon
 from .quotes import Quote, find_quotes, paragraphs, quote_at
 from .speakers import Resolver, Speaker
@@ -254,9 +254,7 @@ class _Extractor:
     # -- pass 2: cue verbs ----------------------------------------------------------------
     def verb_candidates(self) -> list[Candidate]:
         out: list[Candidate] = []
-        for t in self.doc:
-            if t.pos_ not in ("VERB",):
-                continue
+        for t in tokens_with_pos(self.doc, "VERB"):
             lemma = t.lemma_.lower()
             cue = self.lex.cues.get(lemma)
             if lemma == "point" and not any(c.lower_ == "out" for c in t.children):
@@ -361,6 +359,8 @@ class _Extractor:
     # -- "according to X" -------------------------------------------------------------
     def according_candidates(self) -> list[Candidate]:
         out = []
+        if "according" not in self.text.lower():
+            return out  # no token can be "according"
         for t in self.doc:
             if t.lower_ != "according" or self.in_quote(t.idx):
                 continue

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from ..nlp import doc_text
+from ..nlp import doc_text, tokens_with_pos
 
 from .lexicon import Lexicon
 
@@ -216,7 +216,7 @@ class Resolver:
                     org_names.append(ent)
                     continue
                 roots[ent.root.i] = ent.root
-        for t in doc:
+        for t in tokens_with_pos(doc, "PROPN"):  # every case below is a proper noun
             # a proper name after a title is a person even when NER calls it an ORG
             if t.pos_ == "PROPN" and t.i not in roots and t.dep_ != "compound" \
                     and t.ent_type_ not in ("GPE", "NORP") and any(
