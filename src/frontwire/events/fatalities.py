@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from ..nlp import doc_text
+from ..nlp import doc_text, token_lemmas, token_lowers
 from .lexicon import _yaml
 
 
@@ -136,16 +136,23 @@ def casualties(sents: list[Span]) -> Casualties:
     casualty_only = False
     none_said = False
     for sent in sents:
-        low = doc_text(sent.doc)[sent.start_char:sent.end_char].lower()
+        doc = sent.doc
+        low = doc_text(doc)[sent.start_char:sent.end_char].lower()
         if none_re.search(low):
             none_said = True
-        for tok in sent:
-            lemma, lower = tok.lemma_.lower(), tok.lower_
-            is_death = (lemma in death_verbs or lower in death_verbs) and tok.pos_ in ("VERB", "ADJ") or \
-                (lemma in death_nouns or lower in death_nouns) and tok.pos_ in ("NOUN", "ADJ", "VERB")
+        lowers, lemmas = token_lowers(doc), token_lemmas(doc)
+        for k in range(sent.start, sent.end):
+            lemma, lower = lemmas[k], lowers[k]
+            death_verb = lemma in death_verbs or lower in death_verbs
+            death_noun = lemma in death_nouns or lower in death_nouns
             is_wound = lemma in wound_words or lower in wound_words
             if lower in casualty_words:
                 casualty_only = True
+            if not (death_verb or death_noun or is_wound):
+                continue  # the word lists rule out most tokens before a Token is made
+            tok = doc[k]
+            is_death = death_verb and tok.pos_ in ("VERB", "ADJ") or \
+                death_noun and tok.pos_ in ("NOUN", "ADJ", "VERB")
             if not (is_death or is_wound):
                 continue
             for v in _victims(tok):

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from ..geo import haversine_km
 from ..model import Place
-from ..nlp import doc_text
+from ..nlp import doc_text, token_lowers
 from .gazetteer import Entry, Gazetteer, fold, normalize
 from .recognize import PLACE_LABELS, Mention, words
 
@@ -87,9 +87,9 @@ def _country_evidence(doc: Doc, mentions: list[Mention], gaz: Gazetteer
     votes: Counter[str] = Counter()
     named: set[str] = set()
     demonyms = words().demonym_country
-    for tok in doc:
-        cc = demonyms.get(tok.lower_)
-        if cc and tok.text[:1].isupper():
+    for k, low in enumerate(token_lowers(doc)):
+        cc = demonyms.get(low)
+        if cc and doc[k].text[:1].isupper():
             votes[cc] += 1
     for m in mentions:
         entries = [gaz.entry(i) for i in m.candidates]
