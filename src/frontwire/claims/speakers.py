@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..nlp import doc_text, tokens_with_pos
-
 from .lexicon import Lexicon
 
 NAME_LABELS = {"PERSON"}

@@ -21,8 +21,7 @@ from spacy.tokens import Doc, Span
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
 from ..nlp import doc_text
-from .actors import country_name, actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre
-from .actors import word_re
+from .actors import country_name, actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre, word_re
 from .classify import arguments, classify, governing_verb
 from .confidence import confidence
 from .dating import date_event

@@ -199,7 +199,7 @@ def actor_of(tok: Token | None, *, location_country: str | None, speaker_side: s
     # "Syrian government drones": the drones, a military
     generic = _first("violent" if violent else "generic", text)
     if generic is not None:
-        word, kind, default = generic
+        _word, kind, default = generic
         demonym = _first("countries", text)
         cc = demonym[1] if demonym is not None else None
         if cc is None and speaker_side and any(t.lower_ in ("its", "their", "our")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import re
 import re._constants as _C  # the parsed-pattern opcodes (_with_first_chars)
-import re._parser as _parser
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from re import _parser
 from typing import Any
 
 from . import calendar as cal
