@@ -142,7 +142,7 @@ def _gazetteer_matches(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         tok = doc[i]
         found = None
         for n in range(min(gaz.max_tokens, n_tok - i), 0, -1):
-            if n > 1 and not (texts[i + n - 1][:1].isupper() or doc[i + n - 1].is_digit):
+            if n > 1 and not (texts[i + n - 1][:1].isupper() or texts[i + n - 1].isdigit()):
                 continue  # what _looks_like_name rejects first, without building the span
             span = doc[i:i + n]
             if n > 1 and not _looks_like_name(span):
