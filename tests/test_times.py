@@ -596,3 +596,47 @@ def test_since_range_governs_its_clause(nlp):
     times = extract_times(doc, published=WED)
     t = time_for(sentence.index("fired"), sentence.index("fired") + 5, times, doc)
     assert t is not None and t.text == "since Feb. 24, 2022"
+
+
+# -- the scan's shortcuts find what the bare patterns find --------------------------------
+
+SCAN_TEXTS = [
+    "Shelling resumed three days ago near the border, officials said on Tuesday.",
+    "THE ATTACK CAME TWO WEEKS AGO, ON AUG. 3, AND AGAIN IN LATE SEPTEMBER 2023.",
+    "Auguſt 3 and Sunday, the 5th of March, after the fiscal first quarter of 2024",
+    "Aid arrived 12 hours later; a week earlier, in the winter of 2022-23, it had not.",
+    "Talks in 2019, the 1990s, Q3 2024, 2024-02-24, 24.02.2022 and Christmas Eve.",
+    "No time at all is named in this sentence about the front.",
+]
+
+
+def test_fold_lists_every_character_ignorecase_matches_to_ascii() -> None:
+    """The folded text must hold every character a rule's letters match under IGNORECASE."""
+    import re
+    import sys
+
+    from frontwire.times.grammar import _FOLD
+
+    letter = re.compile("[a-z0-9]", re.IGNORECASE)
+    odd = {chr(c) for c in range(128, sys.maxunicode + 1) if letter.match(chr(c))}
+    assert odd == {chr(c) for c in _FOLD}
+    assert all(re.match(chr(c).translate(_FOLD), chr(c), re.IGNORECASE) for c in _FOLD)
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS)
+def test_scan_shortcuts_keep_every_match(text, monkeypatch) -> None:
+    """Skipping rules whose words are absent and the first-character lookahead change no hit."""
+    import re
+
+    from frontwire.times import grammar
+
+    fast = [(h.start, h.end, h.rule) for h in grammar.find(text)]
+    for ru in grammar.rules():
+        src = ru.pattern.pattern  # "(?=<first characters>)" + the rule's own "\b(?:...)"
+        bare = re.compile(src[src.index(r")\b(?:") + 1:] if src.startswith("(?=") else src,
+                          ru.pattern.flags)
+        assert bare.pattern.startswith(r"\b(?:"), ru.name
+        assert [m.span() for m in bare.finditer(text)] == \
+            [m.span() for m in ru.pattern.finditer(text)], ru.name
+    monkeypatch.setattr(grammar, "_needs", dict)
+    assert [(h.start, h.end, h.rule) for h in grammar.find(text)] == fast

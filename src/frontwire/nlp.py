@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 
+import numpy
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .errors import ModelError
 
@@ -50,6 +51,43 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def _column(doc: Doc, attr: str, lower: bool) -> list[str]:
+    key = f"frontwire.{attr}"
+    col = doc.user_data.get(key)
+    if col is None:
+        strings = doc.vocab.strings
+        names: dict[int, str] = {}
+        col = []
+        for h in doc.to_array(attr).tolist():
+            s = names.get(h)
+            if s is None:
+                s = names[h] = strings[h].lower() if lower else strings[h]
+            col.append(s)
+        doc.user_data[key] = col
+    return col
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """``tok.lower_`` of every token, by index, built once per Doc from the LOWER column.
+
+    Reading it from Token objects makes one object per token per pass; several stages scan
+    every token for a word list."""
+    return _column(doc, "LOWER", lower=False)
+
+
+def token_lemmas(doc: Doc) -> list[str]:
+    """``tok.lemma_.lower()`` of every token, by index, built once per Doc."""
+    return _column(doc, "LEMMA", lower=True)
+
+
+def tokens_with_pos(doc: Doc, pos: str) -> Iterator[Token]:
+    """The tokens of one part of speech ("VERB"), in order, without making a Token object for
+    every other token of the Doc (iterating a Doc builds one per token, per pass)."""
+    want = spacy.symbols.IDS[pos]
+    for i in numpy.flatnonzero(doc.to_array("POS") == want):
+        yield doc[int(i)]
 
 
 @functools.lru_cache(maxsize=4)

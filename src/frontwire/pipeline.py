@@ -22,7 +22,7 @@ from .errors import FrontwireError, InputTooLarge
 from .model import Article, Entity, Rejection, Result
 from .claims import extract_claims
 from .events import extract_events
-from .nlp import load_model
+from .nlp import doc_text, load_model
 from .places import Gazetteer, extract_places, load_gazetteer
 from .times import extract_times
 
@@ -136,8 +136,9 @@ class Pipeline:
         Each stage reads the Doc and the records of the stages before it, nothing else.
         """
         published = article.published
-        entities = tuple(Entity(text=e.text, start=e.start_char, end=e.end_char, label=e.label_)
-                         for e in doc.ents)
+        text = doc_text(doc)  # Span.text joins its tokens anew; the slice is the same string
+        entities = tuple(Entity(text=text[e.start_char:e.end_char], start=e.start_char,
+                                end=e.end_char, label=e.label_) for e in doc.ents)
         places = extract_places(doc, gazetteer=self.gazetteer)
         times = extract_times(doc, published=published)
         claims = extract_claims(doc, published=published, times=times)
@@ -147,7 +148,7 @@ class Pipeline:
             id=article.id or "",
             url=article.url, title=article.title, source=article.source,
             published=published, language=article.language,
-            text=doc.text, removed=cleaned.removed, entities=entities,
+            text=text, removed=cleaned.removed, entities=entities,
             places=tuple(places), times=tuple(times), claims=tuple(claims), events=tuple(events),
         )
 

@@ -20,6 +20,7 @@ Method (METHODS.md, "Claims"), in four passes over one spaCy Doc:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from ..model import Claim, TimeSpan, record_id
+from ..nlp import doc_text, tokens_with_pos
 from .lexicon import Cue, Lexicon, load_lexicon
 from .quotes import Quote, find_quotes, paragraphs, quote_at
 from .speakers import Resolver, Speaker
@@ -66,6 +68,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@functools.lru_cache(maxsize=64)
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One pattern that matches wherever one of ``patterns`` does (one scan of a claim's text
+    per channel instead of one per pattern); None when they cannot be joined (a pattern with
+    flags of its own)."""
+    parts = [f"(?{'i' if p.flags & re.IGNORECASE else '-i'}:{p.pattern})" for p in patterns]
+    try:
+        return re.compile("|".join(parts)) if parts else None
+    except re.error:
+        return None
+
+
 def _tok_span(toks: Sequence[Token]) -> tuple[int, int]:
     toks = [t for t in toks if not t.is_space]
     if not toks:
@@ -90,14 +104,14 @@ def _minus(span: tuple[int, int], cut: tuple[int, int]) -> list[tuple[int, int]]
 class _Extractor:
     def __init__(self, doc: Doc, lex: Lexicon, times: Sequence[TimeSpan]) -> None:
         self.doc, self.lex, self.times = doc, lex, list(times)
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quotes = find_quotes(self.text)
         self.paras = paragraphs(self.text)
         self.sents = list(doc.sents)
         self.sent_i = {}
         for i, s in enumerate(self.sents):
-            for t in s:
-                self.sent_i[t.i] = i
+            for k in range(s.start, s.end):  # token indices, without making Token objects
+                self.sent_i[k] = i
 
     # -- helpers -----------------------------------------------------------------------
     def in_quote(self, pos: int) -> Quote | None:
@@ -240,9 +254,7 @@ class _Extractor:
     # -- pass 2: cue verbs ----------------------------------------------------------------
     def verb_candidates(self) -> list[Candidate]:
         out: list[Candidate] = []
-        for t in self.doc:
-            if t.pos_ not in ("VERB",):
-                continue
+        for t in tokens_with_pos(self.doc, "VERB"):
             lemma = t.lemma_.lower()
             cue = self.lex.cues.get(lemma)
             if lemma == "point" and not any(c.lower_ == "out" for c in t.children):
@@ -347,6 +359,8 @@ class _Extractor:
     # -- "according to X" -------------------------------------------------------------
     def according_candidates(self) -> list[Candidate]:
         out = []
+        if "according" not in self.text.lower():
+            return out  # no token can be "according"
         for t in self.doc:
             if t.lower_ != "according" or self.in_quote(t.idx):
                 continue
@@ -469,10 +483,16 @@ class _Extractor:
 
     # -- pass 4: resolve, filter, channel, date ----------------------------------------
     def channel(self, cand: Candidate) -> str | None:
+        # Most claims name no channel: one search for all of them rules those out at once.
+        every = _any_of(tuple(p for ch in self.lex.channels for p in ch.patterns))
+        segs = [self.text[s:e] for s, e in cand.region]
+        if every is not None:
+            segs = [seg for seg in segs if every.search(seg)]
         for ch in self.lex.channels:
-            for s, e in cand.region:
-                seg = self.text[s:e]
-                if any(p.search(seg) for p in ch.patterns):
+            joined = _any_of(ch.patterns)
+            for seg in segs:
+                if joined.search(seg) if joined is not None else \
+                        any(p.search(seg) for p in ch.patterns):
                     return ch.name
         return None
 
@@ -495,7 +515,7 @@ class _Extractor:
                 continue
             nested = any(o is not c and not o.continues and o.start <= c.cue_start < o.end
                          and not (c.start <= o.cue_start < c.end) for o in cands)
-            dup = any(o is not c and not o.continues and o in kept and
+            dup = any(o is not c and not o.continues and
                       min(o.end, c.end) - max(o.start, c.start) > 0.5 * (c.end - c.start)
                       for o in kept)
             if not nested and not dup:

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from ..nlp import doc_text
-
+from ..nlp import doc_text, tokens_with_pos
 from .lexicon import Lexicon
 
 NAME_LABELS = {"PERSON"}
@@ -114,10 +113,11 @@ class Resolver:
     def __init__(self, doc: Doc, lex: Lexicon) -> None:
         self.doc = doc
         self.lex = lex
+        self.ents = doc.ents  # built anew on every access; read per name
         self.sent_of = {}
         for i, s in enumerate(doc.sents):
-            for t in s:
-                self.sent_of[t.i] = i
+            for k in range(s.start, s.end):  # token indices, without making Token objects
+                self.sent_of[k] = i
         self.mentions: list[Mention] = []
         self.history: list[Mention] = []  # speakers resolved so far (descriptions included)
         self._person_names: dict[int, tuple[str, str | None, frozenset[str]]] = {}
@@ -144,7 +144,7 @@ class Resolver:
     def _name_of(self, root: Token) -> tuple[str, str | None, frozenset[str]]:
         """Name, role and title words of the person whose name has head ``root``."""
         lex = self.lex
-        ent = next((e for e in self.doc.ents if e.start <= root.i < e.end
+        ent = next((e for e in self.ents if e.start <= root.i < e.end
                     and e.label_ == "PERSON"), None)
         if ent is not None:
             run = [t for t in ent if t.lower_ not in lex.titles and not t.is_punct
@@ -215,7 +215,7 @@ class Resolver:
                     org_names.append(ent)
                     continue
                 roots[ent.root.i] = ent.root
-        for t in doc:
+        for t in tokens_with_pos(doc, "PROPN"):  # every case below is a proper noun
             # a proper name after a title is a person even when NER calls it an ORG
             if t.pos_ == "PROPN" and t.i not in roots and t.dep_ != "compound" \
                     and t.ent_type_ not in ("GPE", "NORP") and any(

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
 from ..nlp import doc_text
-from .actors import country_name, actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre
+from .actors import country_name, actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre, word_re
 from .classify import arguments, classify, governing_verb
 from .confidence import confidence
 from .dating import date_event
@@ -66,14 +66,14 @@ def _hits_civilians(m: Mention, sent: Span) -> bool:
     objs += [t for c in m.anchor.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "against")
              for t in c.subtree]
     low = " " + " ".join(t.lower_ for t in objs) + " "
-    if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in words):
+    if any(w in low and word_re(w).search(low) for w in words):
         return True
     # victims of a death or wound word in the sentence: "killing two civilians", "injuring a man"
     for tok in sent:
         if tok.lemma_.lower() in ("kill", "injure", "wound", "hurt", "die"):
             vict = " ".join(t.lower_ for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")
                             for t in c.subtree)
-            if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", vict) for w in gen):
+            if any(w in vict and word_re(w).search(vict) for w in gen):
                 return True
     return False
 
@@ -189,7 +189,7 @@ def extract_events(doc: Doc, *, places: Sequence[Place], times: Sequence[TimeSpa
     ``source`` (optional) names the publication: an event the journalist states in their
     own voice is ``claimed_by`` it, with channel "publication"; without it claimed_by is None.
     """
-    text = doc.text
+    text = doc_text(doc)
     mentions = find_mentions(doc, place_spans=[(p.start, p.end) for p in places],
                              time_spans=[(t.start, t.end) for t in times],
                              dated_spans=[(t.start, t.end) for t in times

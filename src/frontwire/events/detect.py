@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import token_lemmas, token_lowers
 from .lexicon import Trigger, lexicon
 from .modality import background, modality
 
@@ -220,10 +221,11 @@ def find_mentions(doc: Doc, *, place_spans: list[tuple[int, int]],
     by_first = _by_first_word()
     out: list[Mention] = []
     used: set[int] = set()
+    lowers, lemmas = token_lowers(doc), token_lemmas(doc)
     for i in range(len(doc)):
         if i in used:
             continue
-        cands = by_first.get(doc[i].lower_, []) + by_first.get(doc[i].lemma_.lower(), [])
+        cands = by_first.get(lowers[i], []) + by_first.get(lemmas[i], [])
         if not cands:
             continue
         found = None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ..nlp import doc_text, token_lemmas, token_lowers
 from .lexicon import _yaml
 
 
@@ -115,23 +116,43 @@ def _is(word: Token, kinds: list[str]) -> bool:
     return word.lemma_.lower() in kinds or word.lower_ in kinds
 
 
+@functools.lru_cache(maxsize=1)
+def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+                      re.Pattern[str]]:
+    """The word lists as sets, and the "none" words as one pattern (read per token and per
+    sentence of every event; lists and per-call patterns cost more than the rest of the
+    count)."""
+    w = _raw()
+    none = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in w["none_words"]) + r")\b")
+    return (frozenset(w["death_verbs"]), frozenset(w["death_nouns"]),
+            frozenset(w["wound_words"]), frozenset(w["casualty_words"]), none)
+
+
 def casualties(sents: list[Span]) -> Casualties:
     """Killed and wounded counts stated in the sentences of one event."""
-    w = _raw()
+    death_verbs, death_nouns, wound_words, casualty_words, none_re = _words()
     killed: list[tuple[int, tuple[int, int]]] = []
     wounded: list[tuple[int, tuple[int, int]]] = []
     casualty_only = False
     none_said = False
     for sent in sents:
-        low = sent.text.lower()
-        if any(re.search(rf"\b{re.escape(n)}\b", low) for n in w["none_words"]):
+        doc = sent.doc
+        low = doc_text(doc)[sent.start_char:sent.end_char].lower()
+        if none_re.search(low):
             none_said = True
-        for tok in sent:
-            is_death = _is(tok, w["death_verbs"]) and tok.pos_ in ("VERB", "ADJ") or \
-                _is(tok, w["death_nouns"]) and tok.pos_ in ("NOUN", "ADJ", "VERB")
-            is_wound = _is(tok, w["wound_words"])
-            if tok.lower_ in w["casualty_words"]:
+        lowers, lemmas = token_lowers(doc), token_lemmas(doc)
+        for k in range(sent.start, sent.end):
+            lemma, lower = lemmas[k], lowers[k]
+            death_verb = lemma in death_verbs or lower in death_verbs
+            death_noun = lemma in death_nouns or lower in death_nouns
+            is_wound = lemma in wound_words or lower in wound_words
+            if lower in casualty_words:
                 casualty_only = True
+            if not (death_verb or death_noun or is_wound):
+                continue  # the word lists rule out most tokens before a Token is made
+            tok = doc[k]
+            is_death = death_verb and tok.pos_ in ("VERB", "ADJ") or \
+                death_noun and tok.pos_ in ("NOUN", "ADJ", "VERB")
             if not (is_death or is_wound):
                 continue
             for v in _victims(tok):

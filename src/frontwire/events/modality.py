@@ -10,6 +10,8 @@ transparent ("said that border guards repelled ..." reports a fact), denial verb
 
 from __future__ import annotations
 
+import functools
+
 from spacy.tokens import Token
 
 from .lexicon import lexicon
@@ -17,6 +19,7 @@ from .lexicon import lexicon
 _STOP_DEPS = {"advcl", "relcl", "parataxis", "conj", "acl"}
 
 
+@functools.lru_cache(maxsize=1)
 def _cues() -> dict[str, frozenset[str]]:
     m = lexicon().modality
     return {k: frozenset(str(w).lower() for w in m.get(k, []) or [])

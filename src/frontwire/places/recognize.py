@@ -132,14 +132,18 @@ def _is_shouting(text: str) -> bool:
 def _gazetteer_matches(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     out: list[Mention] = []
     n_tok = len(doc)
+    texts = [t.text for t in doc]
+    looked_up: dict[str, tuple[str, tuple[int, ...]]] = {}  # a name recurs in an article
     i = 0
     while i < n_tok:
-        tok = doc[i]
-        if not tok.text[:1].isupper():
+        if not texts[i][:1].isupper():
             i += 1
             continue
+        tok = doc[i]
         found = None
         for n in range(min(gaz.max_tokens, n_tok - i), 0, -1):
+            if n > 1 and not (texts[i + n - 1][:1].isupper() or texts[i + n - 1].isdigit()):
+                continue  # what _looks_like_name rejects first, without building the span
             span = doc[i:i + n]
             if n > 1 and not _looks_like_name(span):
                 continue
@@ -153,8 +157,12 @@ def _gazetteer_matches(doc: Doc, gaz: Gazetteer) -> list[Mention]:
                 break
             if n == 1 and tok.text.isupper() and len(tok.text) <= 3:
                 continue  # "WA", "EFE": codes are matched only through the abbreviations
-            key = normalize(span.text)
-            ids = gaz.lookup(key) if key else ()
+            name = span.text
+            known = looked_up.get(name)
+            if known is None:
+                key = normalize(name)
+                known = looked_up[name] = (key, gaz.lookup(key) if key else ())
+            key, ids = known
             if ids:
                 found = Mention(span.start_char, span.end_char, i, i + n, key, candidates=ids)
                 break
@@ -312,9 +320,11 @@ def _in_dateline(doc: Doc, m: Mention) -> bool:
 def _after_org_prefix(doc: Doc, tok_start: int, w: Words) -> bool:
     """Whether the words just before a name open an organization's name that ends with a
     place ("Islamic State West Africa Province", "Islamic State Khorasan Province")."""
+    longest = max((len(p) for p in w.org_prefixes), default=0)
+    before = tuple(t.lower_ for t in doc[max(0, tok_start - longest):tok_start])
     for prefix in w.org_prefixes:
         n = len(prefix)
-        if tok_start >= n and tuple(t.lower_ for t in doc[tok_start - n:tok_start]) == prefix:
+        if tok_start >= n and before[len(before) - n:] == prefix:
             return True
     return False
 

@@ -23,12 +23,13 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from spacy.tokens import Doc
 
 from ..geo import haversine_km
 from ..model import Place
-from ..nlp import doc_text
+from ..nlp import doc_text, token_lowers
 from .gazetteer import Entry, Gazetteer, fold, normalize
 from .recognize import PLACE_LABELS, Mention, words
 
@@ -86,9 +87,9 @@ def _country_evidence(doc: Doc, mentions: list[Mention], gaz: Gazetteer
     votes: Counter[str] = Counter()
     named: set[str] = set()
     demonyms = words().demonym_country
-    for tok in doc:
-        cc = demonyms.get(tok.lower_)
-        if cc and tok.text[:1].isupper():
+    for k, low in enumerate(token_lowers(doc)):
+        cc = demonyms.get(low)
+        if cc and doc[k].text[:1].isupper():
             votes[cc] += 1
     for m in mentions:
         entries = [gaz.entry(i) for i in m.candidates]
@@ -303,8 +304,27 @@ def _focus(choices: dict[tuple[str, bool], Choice], groups: dict[tuple[str, bool
         ev.focus = (lats[len(lats) // 2], lons[len(lons) // 2])
 
 
+class _EntryCache:
+    """The gazetteer, with each entry built once per article: the evidence, both passes of
+    ``_choose``, containers, neighbours and axes read the same candidates again and again."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._entries: dict[int, Entry] = {}
+
+    def entry(self, index: int) -> Entry:
+        e = self._entries.get(index)
+        if e is None:
+            e = self._entries[index] = self._gazetteer.entry(index)
+        return e
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gazetteer, name)
+
+
 def resolve(doc: Doc, mentions: list[Mention], *, gazetteer: Gazetteer) -> list[Place]:
     """Resolve recognized mentions to Places (two passes: without, then with, the focus)."""
+    gazetteer = cast(Gazetteer, _EntryCache(gazetteer))
     strong, weak = _admin_evidence(mentions, gazetteer)
     votes, named = _country_evidence(doc, mentions, gazetteer)
     ev = Evidence(countries=votes, named_countries=named, admin1_strong=strong, admin1_weak=weak)

@@ -142,7 +142,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def extract_times(doc: Doc, *, published: date | None) -> list[TimeSpan]:
     """Every time expression in a parsed article, resolved against ``published``."""
-    text = doc.text
+    text = doc_text(doc)
     future_cue = _patterns().future_cue
     accept = _Filter(doc)
     hits: list[Hit] = find(text, accept=accept, strict_case=True)
