@@ -54,9 +54,14 @@ class _Ev:
     row: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
+@lru_cache(maxsize=1)
+def _radii() -> dict[int, float]:
+    return {int(k): float(v) for k, v in record_config()["clusters"]["radius_km"].items()}
+
+
 def radius_km(precision_a: int | None, precision_b: int | None) -> float | None:
     """Largest distance at which two locations can be the same incident; None if unknown."""
-    radii = {int(k): float(v) for k, v in record_config()["clusters"]["radius_km"].items()}
+    radii = _radii()
     got = [radii.get(p) for p in (precision_a, precision_b) if p is not None]
     if len(got) < 2 or None in got:
         return None
