@@ -337,8 +337,11 @@ def update(store: Store, article_ids: Iterable[str]) -> ClusterSummary:
 
     It relies on the stored clusters being those of a full rebuild of the other events. Events
     written without a cluster row (or cluster rows whose event is gone) are noticed by two
-    counts and re-linked too; a first run on an archive without clusters, or an update that
-    would touch a large share of the archive, rebuilds everything.
+    counts and re-linked too. When the events to place are a large share of the archive (the
+    first update of an archive that never had clusters, a large ``load``), it rebuilds
+    everything: the same rows, with fewer queries. What the counts cannot see is an article
+    replaced with the same number of events and not named here: its clusters stay as they were
+    until the next update that touches them, or ``frontwire clusters``.
     """
     wanted = sorted(set(article_ids))
     with store.transaction():
