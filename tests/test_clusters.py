@@ -17,7 +17,7 @@ D = date(2023, 1, 3)
 
 
 def _pair(db_target, *, b_lat=48.7389, b_lon=37.5848, b_prec=1, a_prec=1, b_day=D, b_end=None,
-          b_type="Explosions/Remote violence", same_article=False):
+          b_type="Explosions/Remote violence", same_article=False, incremental=False):
     a = story_event(WIRE, trigger="A Russian missile struck", fatalities=4, claimed_by="Pavlo "
                     "Kyrylenko", day=D)
     a = replace(a, location=replace(a.location, precision=a_prec))
@@ -31,8 +31,13 @@ def _pair(db_target, *, b_lat=48.7389, b_lon=37.5848, b_prec=1, a_prec=1, b_day=
         res = [result(WIRE, source="Reuters", url="u1", events=(a,)),
                result(REWRITE, source="Example Post", url="u2", events=(b,))]
     with open_store(db_target) as store:
-        write_all(store, res)
-        clusters.recompute(store)
+        if incremental:  # one article at a time, each followed by an update
+            for r in res:
+                write_all(store, [r])
+                clusters.update(store, [r.id])
+        else:
+            write_all(store, res)
+            clusters.recompute(store)
         return store.rows("SELECT * FROM event_clusters ORDER BY n_events DESC")
 
 
@@ -52,9 +57,10 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("incremental", [False, True], ids=["recompute", "update"])
 @pytest.mark.parametrize("label, opts, one", CASES, ids=[c[0] for c in CASES])
-def test_pairs(db_target, label, opts, one):
-    rows = _pair(db_target, **opts)
+def test_pairs(db_target, label, opts, one, incremental):
+    rows = _pair(db_target, incremental=incremental, **opts)
     assert (len(rows) == 1) == one, label
     assert sum(r["n_events"] for r in rows) == 2
 

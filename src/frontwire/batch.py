@@ -576,13 +576,14 @@ def load(directory: str | Path, *, store: Any) -> LoadSummary:
 
     Each article is rebuilt losslessly from its ``result_json`` column and written as
     ``frontwire ingest`` writes it: already-stored ids are skipped, near-duplicates become
-    sources of the stored article, and clusters are recomputed once at the end.
+    sources of the stored article, and the clusters they touch are updated once at the end.
     """
     import pyarrow.parquet as pq
 
-    from .clusters import recompute as recompute_clusters
+    from .clusters import update as update_clusters
 
     summary = LoadSummary()
+    handled: list[str] = []  # stored, or added as a source (update() finds which article)
     files = sorted(Path(directory).glob("articles/shard=*/part-0.parquet"))
     for f in files:
         table = pq.read_table(f, columns=["id", "origin", "model", "result_json"])
@@ -592,8 +593,9 @@ def load(directory: str | Path, *, store: Any) -> LoadSummary:
                 continue
             res = Result.from_dict(json.loads(row["result_json"]))
             store_result(store, res, origin=row["origin"], model=row["model"], summary=summary)
+            handled.append(res.id)
     if summary.stored or summary.duplicates:
-        recompute_clusters(store)
+        update_clusters(store, handled)
     return summary
 
 

@@ -270,18 +270,20 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
                 summary.problems.append(_problem(link, "ingest", exc))
     model = model_name(pipeline.nlp)
     counts = LoadSummary()
+    handled: list[str] = []
     for out in pipeline.process(articles):
         if isinstance(out, Result):
             if store.has_article(out.id):
                 counts.already += 1
             else:
                 store_result(store, out, origin=out.url, model=model, summary=counts)
+                handled.append(out.id)
         else:
             summary.problems.append(out)
     summary.stored, summary.already = counts.stored, counts.already
     if counts.stored or counts.duplicates:
-        from .clusters import recompute as recompute_clusters
+        from .clusters import update as update_clusters
 
-        recompute_clusters(store)
+        update_clusters(store, handled)
     state["seen"] = sorted(seen)
     return summary

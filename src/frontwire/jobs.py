@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import dedup
-from .clusters import recompute as recompute_clusters
+from .clusters import update as update_clusters
 from .ingest import read_inputs
 from .model import Article, Rejection, Result
 from .nlp import model_name
@@ -39,9 +39,11 @@ def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
     """Read, process and store articles; each article in its own transaction.
 
     Articles already stored (same id) are skipped before processing unless ``force``, so
-    re-ingesting is a cheap no-op. Rejections are collected, never raised.
+    re-ingesting is a cheap no-op. Rejections are collected, never raised. At the end the
+    clusters of the articles stored, replaced or given a new source are updated (not rebuilt).
     """
     summary = IngestSummary()
+    changed: list[str] = []
     model = model_name(pipeline.nlp)
     origins: dict[str, str | None] = {}
 
@@ -63,7 +65,8 @@ def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
         else:
             dup = None if force else dedup.find_duplicate(store, out.text, exclude=out.id)
             if dup is not None:  # syndicated copy or light edit: stored once, with this source
-                dedup.add_source(store, dup, out)
+                if dedup.add_source(store, dup, out):
+                    changed.append(dup.article_id)
                 summary.already += 1
                 summary.duplicates += 1
                 summary.ids.append(dup.article_id)
@@ -71,13 +74,14 @@ def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
                 if store.write(out, origin=origins.pop(out.id, None), model=model, replace=force,
                                on_insert=dedup.index_result):
                     summary.stored += 1
+                    changed.append(out.id)
                 else:
                     summary.already += 1
                 summary.ids.append(out.id)
         if on_item:
             on_item(out)
-    if summary.stored or summary.duplicates:
-        recompute_clusters(store)
+    if changed:
+        update_clusters(store, changed)
     return summary
 
 

@@ -375,7 +375,7 @@ def create_app(db_path: str | Path, *, token: str | None = None,
         else:
             store.write(result, on_insert=dedup.index_result, origin="POST /articles")
             status, aid = "stored", result.id
-        clusters_mod.recompute(store)
+        clusters_mod.update(store, [aid])
         return {"id": aid, "status": status, "events": len(result.events),
                 "url": f"/articles/{aid}"}
 
