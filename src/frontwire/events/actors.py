@@ -142,6 +142,9 @@ def actor_of(tok: Token | None, *, location_country: str | None, speaker_side: s
     generic = ix.generic
     if violent:  # "Syrian government drones": the drones, a military
         generic = tuple(sorted(generic, key=lambda g: g[1] != "military"))
+    # The head noun decides the kind before its modifiers do: "New People's Army rebels" are
+    # rebels, "state police officers" police, "Fano militiamen" a militia.
+    generic = tuple(sorted(generic, key=lambda g: g[0].rsplit(" ", 1)[-1] != head))
     for word, kind, default in generic:
         if _has(text, word):
             cc = None

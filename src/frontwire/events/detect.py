@@ -180,6 +180,8 @@ def has_frame(tok: Token, place_idx: set[int], time_idx: set[int]) -> bool:
             return True  # "killed in an air strike", "damaged by shelling"
         if verb.dep_ in ("dobj", "obj") and verb.head.lemma_.lower() in lex.frame_object:
             return True  # "launched a wave of drone attacks"
+        if head.lower_ == "during" and verb.tag_ in ("VBD", "VBN"):
+            return True  # "police arrested 14 people during a protest": it happened
     if tok.dep_ == "conj":
         return has_frame(tok.head, place_idx, time_idx)
     if tok.dep_ == "compound" and tok.head.dep_ in ("nsubj", "dobj", "attr", "pobj"):
@@ -246,6 +248,8 @@ def find_mentions(doc: Doc, *, place_spans: list[tuple[int, int]],
         if not found:
             continue
         toks, anchor, tr = found
+        if any(t.i in time_idx or t.i in place_idx for t in toks):
+            continue  # "March 14" in a dateline, "Strike" in a place name: not a trigger
         if tr.needs_frame and not has_frame(anchor, place_idx, time_idx):
             continue
         if tr.pos == "any" and anchor.pos_ in ("NOUN", "PROPN") and \

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from ..model import Location, Place
 from ..nlp import doc_text
 from ..places import place_for
+from .actors import _has, index
 
 _PRECISION = {"city": 1, "other": 1, "admin2": 2, "admin1": 2, "region": 2, "country": 3}
 
@@ -84,12 +85,50 @@ def _there(sent: Span, anchor_i: int) -> bool:
     return False
 
 
+def _main_country(doc: Doc, places: Sequence[Place]) -> str | None:
+    """The country most of the article's places are in (one sense per discourse)."""
+    counts = Counter(p.country for p in _resolved(places) if p.country and p.feature != "country")
+    top = counts.most_common(2)
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] * 2 > top[0][1]):
+        return None  # no clear home country: a cross-border story
+    return top[0][0]
+
+
+def _stray_namesakes(doc: Doc, places: Sequence[Place], sent: Span) -> list[Place]:
+    """Places of the sentence resolved to a foreign country that the sentence does not name,
+    when the sentence also names a place of the article's own country: "In Eastern Samar,
+    rebels ambushed a patrol near Borongan" is not in Samara, Russia; "Tha Yet Pin, a village
+    north of Shwebo" is not in China. The gazetteer picked a namesake of an unknown name."""
+    main = _main_country(doc, places)
+    if main is None:
+        return []
+    inside = [p for p in _resolved(places) if sent.start_char <= p.start < sent.end_char]
+    if not any(p.country == main for p in inside):
+        return []
+    text = doc_text(doc)
+    low = text.lower()
+    named_anywhere = {p.country for p in _resolved(places) if p.feature == "country"}
+    named_anywhere |= {cc for word, cc in index().countries.items() if _has(low, word)}
+    named_here = {p.country for p in inside if p.feature == "country"}
+
+    def fragment(p: Place) -> bool:
+        """ "Samar" of "Eastern Samar", "Pin" of "Tha Yet Pin": part of a longer name."""
+        before = text[max(0, p.start - 30):p.start].rstrip(" ").split(" ")[-1:]
+        after = text[p.end:p.end + 30].lstrip(" ").split(" ")[:1]
+        near = [w for w in before + after if w]
+        return text[p.start - 1:p.start] == " " and any(w[:1].isupper() and w.isalpha() for w in near)
+
+    return [p for p in inside if p.country and p.country != main and p.country not in named_here
+            and p.feature != "country" and (p.country not in named_anywhere or fragment(p))]
+
+
 def locate(doc: Doc, places: Sequence[Place], *, anchor_start: int, anchor_end: int,
            verb_start: int | None, verb_end: int | None, sent: Span,
            excluded: Sequence[Place] = ()) -> tuple[Location | None, str]:
     """The event's location and how it was found (locative | there | sentence | paragraph |
     article | none)."""
-    usable = [p for p in places if p not in excluded and not _modifier_of_name(doc, p)]
+    stray = _stray_namesakes(doc, places, sent)
+    usable = [p for p in places if p not in excluded and p not in stray and not _modifier_of_name(doc, p)]
     p = place_for(anchor_start, anchor_end, usable, doc)
     if p is None and verb_start is not None and verb_end is not None:
         p = place_for(verb_start, verb_end, usable, doc)

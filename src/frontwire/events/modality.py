@@ -24,6 +24,10 @@ def _cues() -> dict[str, frozenset[str]]:
                       "negation", "denial_words", "conditional_marks")}
 
 
+def _content_nouns() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in lexicon().modality.get("content_nouns", []) or [])
+
+
 def _own_markers(tok: Token, c: dict[str, frozenset[str]], *, is_trigger: bool) -> str | None:
     """Modality carried by the children of one token on the path."""
     lex = lexicon()
@@ -77,6 +81,12 @@ def modality(trigger: Token) -> str | None:
             if ch.dep_ == "acomp" and ch.lemma_.lower() in c["irrealis_heads"] and first \
                     and trigger.pos_ in ("NOUN", "PROPN"):
                 return "irrealis"
+        if tok.dep_ == "acl" and tok.head.lower_ in _content_nouns():
+            # "denied reports that a patrol had been attacked": the clause is the content of
+            # the report, not a relative clause, so the denial above it applies
+            tok = tok.head
+            first = False
+            continue
         if tok.dep_ in _STOP_DEPS or tok.head.i == tok.i:
             # a coordinated verb shares its head's auxiliaries ("will attack and seize")
             if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
@@ -132,6 +142,8 @@ def background(trigger: Token, *, has_own_time: bool) -> str | None:
     span = verb.doc[verb.left_edge.i:verb.right_edge.i + 1]
     low = " " + " ".join(t.lower_ for t in span) + " "
     low = low.replace(" ’", "'").replace(" '", "'")
+    for e in m.get("background_exceptions", []) or []:
+        low = low.replace(f" {e.lower()} ", " ")  # "over the past day" is today's news
     for phrase in m.get("background_phrases", []) or []:
         if f" {phrase.lower()} " in low:
             return f"background {phrase!r}"
