@@ -113,11 +113,17 @@ def _phrase_words(tok: Token) -> set[str]:
     return words
 
 
+_DESTINATION_PREPS = frozenset({"to", "towards", "toward"})
+
+
 def _object_ok(tr: Trigger, verb: Token, place_idx: set[int]) -> bool:
     if not tr.object_required:
         return True
     lex = lexicon()
     objs = objects(verb)
+    if "territory" in tr.object_required:
+        # "were taken to Maiduguri", "moved into the town": a destination, not a capture
+        objs = [o for o in objs if not (o.dep_ == "pobj" and o.head.lower_ in _DESTINATION_PREPS)]
     for kind in tr.object_required:
         wanted = lex.object_words.get(kind)
         for o in objs:
