@@ -288,7 +288,8 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
         elif a1.kind != kind:
             a1 = Actor(name=a1.name, country=a1.country, kind=kind)  # type: ignore[arg-type]
         if typed.sub_event_type in ("Protest with intervention", "Excessive force against protesters",
-                                    "Violent demonstration") and a2 is None:
+                                    "Violent demonstration") and (a2 is None or a2.kind == "civilians"):
+            a2 = None  # "police arrested 14 people during a protest": the police intervened
             for tok in sent:
                 if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj"):
                     cand = actor_of(tok, location_country=cc, speaker_side=side)

@@ -86,7 +86,7 @@ def phrase_text(tok: Token) -> str:
     start = min(t.i for t in left)
     end = tok.i + 1
     for c in tok.rights:
-        if (c.dep_ == "prep" and c.lower_ == "of") or c.dep_ in ("compound", "appos"):
+        if (c.dep_ == "prep" and c.lower_ in ("of", "from")) or c.dep_ in ("compound", "appos"):
             end = max(end, c.right_edge.i + 1)
     text = tok.doc[start:end].text.lower()
     return text.replace("’", "'").replace("‘", "'")
@@ -178,6 +178,12 @@ def actor_from_text(text: str | None, *, location_country: str | None, violent: 
                 return Actor(name=a.name, country=location_country, kind=a.kind)
             return a
     cc = side_of(text)
+    # "Federal police said they had arrested ...": the speaker names a force by what it is
+    words = low.split()
+    head = words[-1] if words else ""
+    for word, kind, _default in ix.generic:
+        if kind in ("police", "military") and word.rsplit(" ", 1)[-1] == head and _has(low, word):
+            return state_actor(cc or location_country, kind) if (cc or location_country) else None
     if cc:
         return state_actor(cc, "military" if violent else "government")
     return None

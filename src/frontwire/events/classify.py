@@ -110,8 +110,10 @@ def _target_actor(tok: Token, **kw: object) -> Actor | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in ("nsubj",):
+    # nearest first: a dateline parsed as a second subject ("ADDIS ABABA, Jan 27 (Reuters) -
+    # Fano militiamen attacked") is farther from the verb than the real one
+    for c in sorted(verb.children, key=lambda c: abs(verb.i - c.i)):
+        if c.dep_ in ("nsubj",) and not c.is_punct:
             if c.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                 return verb.head  # "protesters who stormed parliament"
             return c
