@@ -129,8 +129,10 @@ class _Extractor:
         return nxt.end_char
 
     def _subject(self, verb: Token) -> Token | None:
-        for c in verb.children:
-            if c.dep_ in _SUBJ:
+        # nearest first: a dateline parsed as a second subject ("DUBAI, July 8 (Reuters) -
+        # Yemen's Houthis said") is farther from the verb than the speaker
+        for c in sorted(verb.children, key=lambda c: abs(verb.i - c.i)):
+            if c.dep_ in _SUBJ and not c.is_punct:
                 if c.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
                     return verb.head
                 return c
