@@ -138,3 +138,15 @@ def test_a_dateline_is_not_the_speaker(pipeline):
     assert res.claims and all(c.speaker != "KHARTOUM" for c in res.claims)
     (ev,) = res.events
     assert ev.claimed_by == "Sudan's army"
+
+
+def test_a_sentence_that_measures_from_a_town_overrides_a_far_namesake(pipeline):
+    text = ("ADDIS ABABA, June 3 (Reuters) - Fano militiamen attacked an army base in Bahir Dar "
+            "on Monday, residents said.\nA drone strike later hit a minibus near the village of "
+            "Kobo, about 15 km east of Bahir Dar, killing four people, two residents said.")
+    evs = events(pipeline, text)
+    strikes = [e for e in evs if e.event_type == "Explosions/Remote violence"]
+    assert len(strikes) == 1, evs  # not absorbed into the battle in the town
+    loc = strikes[0].location
+    assert loc is not None and loc.name == "15 km east of Bahir Dar"
+    assert abs(loc.lat - 11.59) < 0.1 and 37.45 < loc.lon < 37.6

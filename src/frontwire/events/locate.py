@@ -8,11 +8,14 @@ country or the article's focus. Places in actor positions ("Ukraine's Interior M
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
+from ..geo import haversine_km
 from ..model import Location, Place
 from ..nlp import doc_text
 from ..places import place_for
@@ -122,9 +125,59 @@ def _stray_namesakes(doc: Doc, places: Sequence[Place], sent: Span) -> list[Plac
             and p.feature != "country" and (p.country not in named_anywhere or fragment(p))]
 
 
+_RELATIVE = re.compile(
+    r"\b(\d{1,3}) ?(km|kms|kilometres|kilometers|miles)\s+\(?[^()]{0,20}?\)?\s*"
+    r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+")
+_BEARING = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
+            "southwest": 225, "west": 270, "northwest": 315}
+
+
+def _relative_anchor(places: Sequence[Place], sent: Span) -> tuple[Place, float, str] | None:
+    """ "a village about 20 km south of Debre Markos": the town the sentence measures from, and
+    the distance it gives. A place resolved farther from it than that is a namesake."""
+    text = doc_text(sent.doc)
+    m = _RELATIVE.search(text, sent.start_char, sent.end_char)
+    if m is None:
+        return None
+    km = float(m.group(1)) * (1.609 if m.group(2) == "miles" else 1.0)
+    ref = next((p for p in _resolved(places) if p.start == m.end() and p.feature != "country"), None)
+    return (ref, km, m.group(3).replace("-", "")) if ref is not None else None
+
+
+def _check_relative(loc: Location | None, how: str, places: Sequence[Place], sent: Span
+                    ) -> tuple[Location | None, str]:
+    rel = _relative_anchor(places, sent)
+    if rel is None:
+        return loc, how
+    ref, km, direction = rel
+    if loc is not None and loc.lat is not None and loc.lon is not None and \
+            haversine_km(loc.lat, loc.lon, ref.lat, ref.lon) <= 2 * km + 25:  # type: ignore[arg-type]
+        return loc, how
+    # the point the sentence describes, as its own place (not the town itself, so that a strike
+    # 20 km away is not merged into a battle in the town)
+    b = math.radians(_BEARING[direction])
+    lat = ref.lat + km / 111.2 * math.cos(b)  # type: ignore[operator]
+    lon = ref.lon + km / (111.2 * max(math.cos(math.radians(ref.lat)), 0.01)) * math.sin(b)  # type: ignore[arg-type,operator]
+    base = to_location(ref, floor=2)
+    return Location(name=f"{km:g} km {direction} of {base.name}", geonameid=None,
+                    country=base.country, admin1=base.admin1, lat=round(lat, 4), lon=round(lon, 4),
+                    precision=2), "relative"
+
+
 def locate(doc: Doc, places: Sequence[Place], *, anchor_start: int, anchor_end: int,
            verb_start: int | None, verb_end: int | None, sent: Span,
            excluded: Sequence[Place] = ()) -> tuple[Location | None, str]:
+    """The event's location and how it was found (locative | there | sentence | paragraph |
+    article | relative | none). A sentence that measures from a town ("a village 20 km south
+    of Debre Markos") overrides a place resolved farther away than that (a namesake)."""
+    loc, how = _locate(doc, places, anchor_start=anchor_start, anchor_end=anchor_end,
+                       verb_start=verb_start, verb_end=verb_end, sent=sent, excluded=excluded)
+    return _check_relative(loc, how, [p for p in places if p not in excluded], sent)
+
+
+def _locate(doc: Doc, places: Sequence[Place], *, anchor_start: int, anchor_end: int,
+            verb_start: int | None, verb_end: int | None, sent: Span,
+            excluded: Sequence[Place] = ()) -> tuple[Location | None, str]:
     """The event's location and how it was found (locative | there | sentence | paragraph |
     article | none)."""
     stray = _stray_namesakes(doc, places, sent)

@@ -194,6 +194,9 @@ def merge(drafts: list[Draft]) -> list[Draft]:
                 continue
             if e.event_type != d.event_type and not _absorbs(absorbs, e, d):
                 continue  # a march that became a riot is the riot
+            if e.event_type != d.event_type and d.loc_how in ("locative", "relative") and \
+                    d.loc_key() != e.loc_key():
+                continue  # a drone strike on a car near another town is not part of the battle
             if width(e) >= width(d) and not (width(e) == width(d) and _DATE_RANK[e.date_how] < _DATE_RANK[d.date_how]):
                 continue
             if d.location is not None and e.location is not None:
