@@ -110,13 +110,16 @@ def _target_actor(tok: Token, **kw: object) -> Actor | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    # nearest first: a dateline parsed as a second subject ("ADDIS ABABA, Jan 27 (Reuters) -
-    # Fano militiamen attacked") is farther from the verb than the real one
-    for c in sorted(verb.children, key=lambda c: abs(verb.i - c.i)):
-        if c.dep_ in ("nsubj",) and not c.is_punct:
-            if c.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
-                return verb.head  # "protesters who stormed parliament"
-            return c
+    # a dateline parsed as a second subject ("ADDIS ABABA, Jan 27 (Reuters) - Fano militiamen
+    # attacked") is not the agent
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and not c.is_punct]
+    if len(subjects) > 1 and subjects[0].text.isupper() and len(subjects[0].text) > 2 and \
+            subjects[0].i - subjects[0].sent.start <= 3:
+        subjects = subjects[1:]
+    for c in subjects:
+        if c.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+            return verb.head  # "protesters who stormed parliament"
+        return c
     for c in verb.children:
         if c.dep_ == "agent":
             for g in c.children:
