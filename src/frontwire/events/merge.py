@@ -1,6 +1,6 @@
 """One event per (type, location, date) within an article, keeping every evidence span.
 
-Three passes, in order:
+Four passes, in order:
 
 1. Within one sentence, a type that absorbs another at the same place and date absorbs it
    (``absorbs`` in ``data/event_triggers.yaml``: an air strike during a ground battle is
@@ -13,6 +13,9 @@ Three passes, in order:
    or within ``NEAR_KM``), whose date lies inside that bound and whose claimant is the same
    (or either is unattributed; or any claimant when the mention has no place of its own:
    "the army said it repelled the attack"): the lede and the body report one event.
+
+4. A mention placed only by its country (or by a region named as its own place) joins the one
+   event of the same type and sub-type placed more precisely inside it (``_coarse_into_fine``).
 
 On merging, the sub-type is the one first in the type's precedence list, the fatalities
 the lowest figure reported, and actors, claim and date come from the best-founded mention.
