@@ -170,3 +170,32 @@ def test_a_thing_named_with_a_is_not_one_death(nlp, text, killed):
 
     doc = nlp(text)
     assert casualties(list(doc.sents)).killed == killed
+
+
+# ------------------------------------------------------------------ anaphora and territory
+
+def test_the_fighters_are_the_group_named_before(pipeline):
+    text = ("Clashes broke out between the army and Oromo Liberation Army rebels near Nekemte on "
+            "Monday, residents said.\nThe fighters later took control of the town of Gimbi, "
+            "residents said.")
+    (ev,) = [e for e in events(pipeline, text) if e.sub_event_type != "Armed clash"]
+    assert ev.actor1 is not None and ev.actor1.name == "Oromo Liberation Army"
+    assert ev.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_an_indefinite_group_is_not_bound_to_an_earlier_name(pipeline):
+    text = ("Oromo Liberation Army rebels attacked a police post near Nekemte on Monday.\n"
+            "Gunmen abducted nine traders near Gimbi on Tuesday, police said.")
+    evs = [e for e in events(pipeline, text) if e.event_type == "Violence against civilians"]
+    assert evs and all(e.actor1 is None or e.actor1.name != "Oromo Liberation Army" for e in evs)
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Fano militiamen took control of the town of Debre Tabor on Friday, residents said.",
+     "Non-state actor overtakes territory"),
+    ("Wazalendo militiamen recaptured the town of Butembo in North Kivu on Friday, residents said.",
+     "Government regains territory"),
+])
+def test_only_a_pro_government_militia_regains_territory_for_the_state(pipeline, text, sub):
+    (ev,) = events(pipeline, text)
+    assert ev.sub_event_type == sub

@@ -21,7 +21,8 @@ from spacy.tokens import Doc, Span
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
 from ..nlp import doc_text
-from .actors import country_name, actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre
+from .actors import (actor_from_text, actor_of, antecedent_group, as_actor, country_name, index,
+                     side_of, state_actor, theatre)
 from .classify import arguments, classify, governing_verb
 from .confidence import confidence
 from .dating import date_event
@@ -245,6 +246,31 @@ def _phrase(doc: Doc, span: tuple[int, int] | None) -> str | None:
     return doc_text(doc)[span[0]:span[1]] if span else None
 
 
+def _generic_group(a: Actor | None) -> bool:
+    """An armed group named only by what it is ("Rebels (Ethiopia)", "Militia")."""
+    return a is not None and a.kind in ("rebels", "militia") and \
+        a.name.split(" (")[0] == a.kind.capitalize()
+
+
+def _resolve_anaphor(doc: Doc, sent: Span, a1: Actor | None, a2: Actor | None,
+                     cc: str | None) -> tuple[Actor | None, Actor | None]:
+    """ "The fighters took control of Lalibela": a definite generic armed noun
+    (``anaphoric_groups`` in actors.yaml) is the named group mentioned just before."""
+    if not (_generic_group(a1) or _generic_group(a2)):
+        return a1, a2
+    words = {str(w).lower() for w in lexicon().actors.get("anaphoric_groups", [])}
+    definite = any(t.lower_ in words and any(c.dep_ == "det" and c.lower_ in ("the", "these")
+                                             for c in t.children)
+                   and not any(c.dep_ in ("amod", "compound", "nmod") for c in t.children)
+                   for t in sent)
+    if not definite:
+        return a1, a2
+    ante = antecedent_group(doc_text(doc), sent.start_char, location_country=cc)
+    if ante is None:
+        return a1, a2
+    return (ante if _generic_group(a1) else a1), (ante if _generic_group(a2) else a2)
+
+
 def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[TimeSpan],
            claims: Sequence[Claim], published: date | None) -> Draft | None:
     sent = m.sent
@@ -265,6 +291,7 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
             a1 = actor_from_text(claim.speaker, location_country=cc,
                                  violent=m.trigger.type != "Strategic developments"
                                  or m.trigger.sub == "Disrupted weapons use")
+    a1, a2 = _resolve_anaphor(doc, sent, a1, a2, cc)
     typed = classify(m, a1, a2, location_country=cc, sent=sent)
     if typed.drop:
         return None

@@ -68,6 +68,12 @@ def index() -> _Index:
                   countries={k.lower(): v for k, v in raw["countries"].items()}, state=state)
 
 
+@functools.lru_cache(maxsize=1)
+def pro_government() -> frozenset[str]:
+    """Names of militias that fight for the state (``pro_government: true`` in actors.yaml)."""
+    return frozenset(e["name"] for e in lexicon().actors["named"] if e.get("pro_government"))
+
+
 @functools.cache
 def word_re(phrase: str) -> re.Pattern[str]:
     """The whole-word pattern of a phrase, compiled once (re's own cache holds only 512, fewer
@@ -204,3 +210,21 @@ def theatre(location_country: str | None, article_text: str) -> dict | None:
 
 def as_actor(d: dict | None) -> Actor | None:
     return Actor(**d) if d else None
+
+
+def antecedent_group(text: str, before: int, *, location_country: str | None,
+                     window: int = 900) -> Actor | None:
+    """The named non-state armed group mentioned last before ``before`` (within ``window``
+    characters): what "the fighters" or "the militants" of a later sentence refer to ("local
+    Fano militiamen ... The fighters briefly took control of Lalibela")."""
+    low = text[max(0, before - window):before].lower().replace("’", "'")
+    best: tuple[int, Actor] | None = None
+    for alias, a in index().named:
+        if a.kind not in ("rebels", "militia") or alias not in low:
+            continue
+        for m in word_re(alias).finditer(low):
+            if best is None or m.start() > best[0]:
+                actor = Actor(name=a.name, country=location_country, kind=a.kind) \
+                    if a.country == "location" else a
+                best = (m.start(), actor)
+    return best[1] if best else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..model import Actor
-from .actors import actor_of, index, word_re
+from .actors import actor_of, index, pro_government, word_re
 from .detect import Mention, objects
 from .lexicon import lexicon
 
@@ -264,7 +264,8 @@ def classify(m: Mention, a1: Actor | None, a2: Actor | None, *, location_country
             winner = index().adversaries.get(a1.country) if a1 and a1.country else None
         if winner is None or location_country is None:
             return Typed("Battles", "Armed clash", winner, loser, "territory")
-        if winner.country == location_country and winner.kind in ("military", "police", "government", "militia"):
+        if winner.country == location_country and (
+                winner.kind in ("military", "police", "government") or winner.name in pro_government()):
             return Typed("Battles", "Government regains territory", winner, loser, "territory")
         return Typed("Battles", "Non-state actor overtakes territory", winner, loser, "territory")
     if etype == "Protests":
