@@ -199,3 +199,21 @@ def test_an_indefinite_group_is_not_bound_to_an_earlier_name(pipeline):
 def test_only_a_pro_government_militia_regains_territory_for_the_state(pipeline, text, sub):
     (ev,) = events(pipeline, text)
     assert ev.sub_event_type == sub
+
+
+# ------------------------------------------------------------------ datelines and settings
+
+def test_the_date_of_a_dateline_is_not_the_events_date(pipeline):
+    text = ("KABUL, Aug 14 (Reuters) - A suicide bomber blew himself up at a mosque in Herat on "
+            "Tuesday, killing eight worshippers, police said.")
+    res = pipeline.extract(text, published=dt.date(2025, 8, 14))
+    (ev,) = [e for e in res.events if e.event_type == "Explosions/Remote violence"]
+    assert (ev.date_start, ev.date_end) == (dt.date(2025, 8, 12), dt.date(2025, 8, 12))
+
+
+def test_a_bombing_at_a_rally_is_the_bombing(pipeline):
+    text = ("QUETTA, Pakistan, Aug 14 (Reuters) - A suicide bomber blew himself up at an "
+            "election rally in Pakistan's Mastung district on Tuesday, killing at least 20 "
+            "people, police said.")
+    res = pipeline.extract(text, published=dt.date(2025, 8, 14))
+    assert [e.event_type for e in res.events] == ["Explosions/Remote violence"]

@@ -144,8 +144,11 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         target = None
         for e in out:
-            if not (d.sent_ids & e.sent_ids) or (d.date_start, d.date_end) != (e.date_start, e.date_end):
+            if not (d.sent_ids & e.sent_ids):
                 continue
+            if (d.date_start, d.date_end) != (e.date_start, e.date_end) and not (
+                    _bound_only(d) != _bound_only(e) and _overlap(d, e)):
+                continue  # one sentence, one dated and one only bounded: the same moment
             if d.loc_key() != e.loc_key() and d.loc_how == e.loc_how == "locative":
                 continue
             if _absorbs(absorbs, e, d):
@@ -218,6 +221,10 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             gone.add(id(d))
     order = [d for d in order if id(d) not in gone]
     return _coarse_into_fine(order)
+
+
+def _bound_only(d: Draft) -> bool:
+    return d.date_how in ("claim", "published")
 
 
 def _coarse(d: Draft) -> bool:
