@@ -217,3 +217,25 @@ def test_a_bombing_at_a_rally_is_the_bombing(pipeline):
             "people, police said.")
     res = pipeline.extract(text, published=dt.date(2025, 8, 14))
     assert [e.event_type for e in res.events] == ["Explosions/Remote violence"]
+
+
+def test_the_attack_that_came_after_is_the_one_told_before(pipeline):
+    text = ("Separatist fighters ambushed an army patrol near Kumbo on Monday, killing three "
+            "soldiers, a military source said.\nThe attack on the Kumbo-Ndop road came two days "
+            "after separatists burned a school in the town.")
+    battles = [e for e in events(pipeline, text) if e.event_type == "Battles"]
+    assert len(battles) == 1
+
+
+@pytest.mark.parametrize("text, not_at", [
+    # the dateline is where the report was filed
+    ("MAPUTO, May 3 (Reuters) - Insurgents raided the town of Mocimboa da Praia on Friday, "
+     "looting shops and burning homes, local officials said.", "Maputo"),
+    # the place of the saying is not the place of the event
+    ("The defence minister told reporters in Bamako that soldiers had fought the attackers "
+     "for two days.", "Bamako"),
+])
+def test_datelines_and_places_of_saying_do_not_place_events(pipeline, text, not_at):
+    evs = events(pipeline, text)
+    assert evs and all(e.location is None or e.location.name != not_at for e in evs), \
+        [(e.event_type, e.location) for e in evs]

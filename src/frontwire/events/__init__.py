@@ -156,6 +156,11 @@ def _evidence(doc: Doc, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
 _DEFINITE = {"the", "this", "that", "these", "those"}
 
 
+# Verbs that set a reported event against another ("the attack came as ...", "the strike
+# follows ..."): their definite subject is an event already told, not a new one.
+_FRAMING_VERBS = frozenset({"come", "follow", "mark", "coincide"})
+
+
 def _refers_back(m: Mention, anchored: list[tuple[int, int]]) -> bool:
     """A definite noun trigger with no place or time of its own ("the attack", "this strike")
     names an event the article has already reported, not a new one."""
@@ -163,6 +168,8 @@ def _refers_back(m: Mention, anchored: list[tuple[int, int]]) -> bool:
     if a.pos_ != "NOUN" or not any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE
                                    for c in a.children):
         return False
+    if a.dep_ == "nsubj" and a.head.lemma_.lower() in _FRAMING_VERBS:
+        return True  # "The attack on the Bamenda-Bafut road came a day after ...": told already
     lo, hi = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
     return not any(s < hi and lo < e for s, e in anchored)
 

@@ -20,6 +20,7 @@ from ..model import Location, Place
 from ..nlp import doc_text
 from ..places import place_for
 from .actors import _has, index
+from .lexicon import lexicon
 
 _PRECISION = {"city": 1, "other": 1, "admin2": 2, "admin1": 2, "region": 2, "country": 3}
 
@@ -58,10 +59,35 @@ def _resolved(places: Sequence[Place]) -> list[Place]:
     return [p for p in places if p.lat is not None and p.lon is not None]
 
 
+_DATELINE = re.compile(r"[A-Z][A-Z .'/-]+(?:,[^\n]{0,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]\s")
+
+
+def _in_dateline(doc: Doc, p: Place) -> bool:
+    """ "MAPUTO, May 13 (Reuters) - ...": where the report was filed, not where it happened."""
+    text = doc_text(doc)
+    line = text.rfind("\n", 0, p.start) + 1
+    m = _DATELINE.match(text, line)
+    return m is not None and p.start < m.end()
+
+
+def _report_place(doc: Doc, p: Place) -> bool:
+    """ "told reporters in Juba that soldiers had fought": the place of the saying."""
+    span = doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None:
+        return False
+    h = span.root
+    if h.dep_ == "pobj" and h.head.dep_ == "prep":
+        verb = h.head.head
+        return verb.pos_ == "VERB" and verb.lemma_.lower() in lexicon().speech_verbs
+    return False
+
+
 def focus(doc: Doc, places: Sequence[Place], start: int, end: int) -> Place | None:
-    """The most specific resolved place in [start, end) not in an actor position."""
+    """The most specific resolved place in [start, end) not in an actor position, a dateline
+    or the place of a saying."""
     cands = [p for p in _resolved(places) if start <= p.start < end
-             and not _is_actor_position(doc, p)]
+             and not _is_actor_position(doc, p) and not _in_dateline(doc, p)
+             and not _report_place(doc, p)]
     if not cands:
         return None
     order = {"city": 0, "other": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
@@ -205,7 +231,8 @@ def _locate(doc: Doc, places: Sequence[Place], *, anchor_start: int, anchor_end:
     if q is not None:
         return to_location(q, floor=2), "paragraph"
     counts = Counter((p.geonameid, p.feature) for p in _resolved(usable)
-                     if p.feature != "country" and not _is_actor_position(doc, p))
+                     if p.feature != "country" and not _is_actor_position(doc, p)
+                     and not _report_place(doc, p))
     if counts:
         (gid, _feat), _n = counts.most_common(1)[0]
         best = next(p for p in usable if p.geonameid == gid)
