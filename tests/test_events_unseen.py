@@ -239,3 +239,10 @@ def test_datelines_and_places_of_saying_do_not_place_events(pipeline, text, not_
     evs = events(pipeline, text)
     assert evs and all(e.location is None or e.location.name != not_at for e in evs), \
         [(e.event_type, e.location) for e in evs]
+
+
+def test_a_battle_is_kept_when_a_later_sentence_refers_back_to_it(pipeline):
+    text = ("Clashes between two rival armed factions in Zawiya killed 14 people on Monday, the "
+            "health ministry said.\nThe fighting erupted after one faction detained a commander "
+            "of the other at a checkpoint.")
+    assert "Battles" in [e.event_type for e in events(pipeline, text)]

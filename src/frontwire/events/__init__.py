@@ -179,10 +179,12 @@ def _two_armed_sides(drafts: list[Draft]) -> list[Draft]:
     civilians, in a sentence that reports another event ("forces arrested 20 people in raids
     on Nablus"), is that other event told twice: it is dropped. Alone in its sentence it
     stays (the civilian side is then more likely a missed armed group than a fact)."""
+    # a draft's own sentence is its first: sentences it gathered later ("The fighting erupted
+    # ...", which refers back to it) do not make it share a sentence with their events
     return [d for d in drafts
             if not (d.event_type == "Battles" and d.actor2 is not None
                     and d.actor2.kind == "civilians"
-                    and any(o is not d and o.sent_ids & d.sent_ids for o in drafts))]
+                    and any(o is not d and min(o.sent_ids) == min(d.sent_ids) for o in drafts))]
 
 
 def _sent_span(sent: Span) -> tuple[int, int]:
