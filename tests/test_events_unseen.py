@@ -47,12 +47,12 @@ def test_the_month_of_a_dateline_is_not_a_march(pipeline):
 
 @pytest.mark.parametrize("text, etype, sub", [
     # a phrase that ranks the event itself is not background
-    ("A suicide bomber blew himself up at a market in Maiduguri on Friday, killing 12 people, "
-     "police said, in one of the deadliest attacks in the city this year.",
+    (("A suicide bomber blew himself up at a market in Maiduguri on Friday, killing 12 people, "
+     "police said, in one of the deadliest attacks in the city this year."),
      "Explosions/Remote violence", "Suicide bomb"),
     # a period ending at the report is news
-    ("Ukraine's army said its troops had repelled 30 Russian assaults near Kupiansk over the "
-     "past day.", "Battles", "Armed clash"),
+    (("Ukraine's army said its troops had repelled 30 Russian assaults near Kupiansk over the "
+     "past day."), "Battles", "Armed clash"),
     # police arrests during a protest are the police's intervention in it
     ("Police in Nairobi arrested 30 people on Tuesday during a protest against new taxes.",
      "Protests", "Protest with intervention"),
@@ -124,11 +124,11 @@ def test_a_country_level_lede_joins_the_one_town_level_report(pipeline):
 # ------------------------------------------------------------------ attribution
 
 @pytest.mark.parametrize("text, contains, speaker", [
-    ("Rebel commander Bertrand Bisimwa toured the town of Rutshuru on Sunday with dozens of "
-     "fighters. \"We will not stop until Tshisekedi talks to us,\" he said.", "We will not stop",
+    (("Rebel commander Bertrand Bisimwa toured the town of Rutshuru on Sunday with dozens of "
+     "fighters. \"We will not stop until Tshisekedi talks to us,\" he said."), "We will not stop",
      "Bertrand Bisimwa"),
-    ("Gang leader Johnson Andre appeared in a video posted on social media on Sunday. \"We will "
-     "keep fighting until Conille is gone,\" he said.", "We will keep fighting", "Johnson Andre"),
+    (("Gang leader Johnson Andre appeared in a video posted on social media on Sunday. \"We will "
+     "keep fighting until Conille is gone,\" he said."), "We will keep fighting", "Johnson Andre"),
 ])
 def test_he_who_says_a_quote_is_not_the_person_it_names(pipeline, text, contains, speaker):
     res = pipeline.extract(text, published=PUB)
@@ -229,11 +229,11 @@ def test_the_attack_that_came_after_is_the_one_told_before(pipeline):
 
 @pytest.mark.parametrize("text, not_at", [
     # the dateline is where the report was filed
-    ("MAPUTO, May 3 (Reuters) - Insurgents raided the town of Mocimboa da Praia on Friday, "
-     "looting shops and burning homes, local officials said.", "Maputo"),
+    (("MAPUTO, May 3 (Reuters) - Insurgents raided the town of Mocimboa da Praia on Friday, "
+     "looting shops and burning homes, local officials said."), "Maputo"),
     # the place of the saying is not the place of the event
-    ("The defence minister told reporters in Bamako that soldiers had fought the attackers "
-     "for two days.", "Bamako"),
+    (("The defence minister told reporters in Bamako that soldiers had fought the attackers "
+     "for two days."), "Bamako"),
 ])
 def test_datelines_and_places_of_saying_do_not_place_events(pipeline, text, not_at):
     evs = events(pipeline, text)

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..nlp import doc_text
-
 from .lexicon import Lexicon
 from .quotes import find_quotes, inside_quote
 

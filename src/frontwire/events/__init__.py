@@ -21,8 +21,17 @@ from spacy.tokens import Doc, Span
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
 from ..nlp import doc_text
-from .actors import (actor_from_text, actor_of, antecedent_group, as_actor, country_name, index,
-                     side_of, state_actor, theatre)
+from .actors import (
+    actor_from_text,
+    actor_of,
+    antecedent_group,
+    as_actor,
+    country_name,
+    index,
+    side_of,
+    state_actor,
+    theatre,
+)
 from .classify import arguments, classify, governing_verb
 from .confidence import confidence
 from .dating import date_event

@@ -19,7 +19,7 @@ from ..geo import haversine_km
 from ..model import Location, Place
 from ..nlp import doc_text
 from ..places import place_for
-from .actors import _has, index
+from .actors import index, word_re
 from .lexicon import lexicon
 
 _PRECISION = {"city": 1, "other": 1, "admin2": 2, "admin1": 2, "region": 2, "country": 3}
@@ -137,7 +137,8 @@ def _stray_namesakes(doc: Doc, places: Sequence[Place], sent: Span) -> list[Plac
     text = doc_text(doc)
     low = text.lower()
     named_anywhere = {p.country for p in _resolved(places) if p.feature == "country"}
-    named_anywhere |= {cc for word, cc in index().countries.items() if _has(low, word)}
+    named_anywhere |= {cc for word, cc in index().countries.items()
+                       if word in low and word_re(word).search(low)}
     named_here = {p.country for p in inside if p.feature == "country"}
 
     def fragment(p: Place) -> bool:
