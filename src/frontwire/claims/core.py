@@ -40,6 +40,11 @@ _SUBJ = ("nsubj",)
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’]?\s+[A-Z“\"]")
 
 
+def _dateline(tok: Token) -> bool:
+    """A word in capitals at the start of a sentence ("DUBAI", "ADDIS ABABA"): a dateline."""
+    return tok.text.isupper() and len(tok.text) > 2 and tok.i - tok.sent.start <= 3
+
+
 @dataclass
 class Candidate:
     cue_tok: Token | None  # the cue verb (None for "according to" handled via according_tok)
@@ -143,11 +148,15 @@ class _Extractor:
         return nxt.end_char
 
     def _subject(self, verb: Token) -> Token | None:
-        for c in verb.children:
-            if c.dep_ in _SUBJ:
-                if c.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                    return verb.head
-                return c
+        # a dateline parsed as a second subject ("DUBAI, July 8 (Reuters) - Yemen's Houthis
+        # said") is not the speaker
+        subjects = [c for c in verb.children if c.dep_ in _SUBJ and not c.is_punct]
+        if len(subjects) > 1 and _dateline(subjects[0]):
+            subjects = subjects[1:]
+        for c in subjects:
+            if c.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                return verb.head
+            return c
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             return self._subject(verb.head)
         if verb.dep_ == "conj" and verb.head.pos_ == "PROPN" and verb.head.i < verb.i:

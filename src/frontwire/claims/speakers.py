@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..nlp import doc_text, tokens_with_pos
 from .lexicon import Lexicon
+from .quotes import find_quotes, inside_quote
 
 NAME_LABELS = {"PERSON"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
@@ -121,6 +122,7 @@ class Resolver:
         self.mentions: list[Mention] = []
         self.history: list[Mention] = []  # speakers resolved so far (descriptions included)
         self._person_names: dict[int, tuple[str, str | None, frozenset[str]]] = {}
+        self._quotes = find_quotes(doc_text(doc))
         self._build()
 
     # -- registry -----------------------------------------------------------------------
@@ -317,8 +319,10 @@ class Resolver:
     def _pronoun(self, tok: Token, kind: str) -> Speaker:
         here = self.sent_of.get(tok.i, 0)
         if kind == "person":
+            # a name inside a quotation is talked about, not talking: in '"We will fight
+            # until Henry is gone," he said', "he" is not Henry
             pool = [m for m in self._candidates(tok.idx, {"person", "anonymous"})
-                    if not m.plural]
+                    if not m.plural and (m in self.history or not inside_quote(self._quotes, m.start))]
             m = self._by_recent_sentence(pool, max_back=4, here=here)
         elif kind == "organization":
             m = self._by_recent_sentence(self._candidates(tok.idx, {"organization"}),

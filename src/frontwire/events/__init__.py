@@ -21,7 +21,18 @@ from spacy.tokens import Doc, Span
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
 from ..nlp import doc_text
-from .actors import country_name, actor_from_text, actor_of, as_actor, index, side_of, state_actor, theatre, word_re
+from .actors import (
+    actor_from_text,
+    actor_of,
+    antecedent_group,
+    as_actor,
+    country_name,
+    index,
+    side_of,
+    state_actor,
+    theatre,
+    word_re,
+)
 from .classify import arguments, classify, governing_verb
 from .confidence import confidence
 from .dating import date_event
@@ -155,6 +166,11 @@ def _evidence(doc: Doc, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
 _DEFINITE = {"the", "this", "that", "these", "those"}
 
 
+# Verbs that set a reported event against another ("the attack came as ...", "the strike
+# follows ..."): their definite subject is an event already told, not a new one.
+_FRAMING_VERBS = frozenset({"come", "follow", "mark", "coincide"})
+
+
 def _refers_back(m: Mention, anchored: list[tuple[int, int]]) -> bool:
     """A definite noun trigger with no place or time of its own ("the attack", "this strike")
     names an event the article has already reported, not a new one."""
@@ -162,6 +178,8 @@ def _refers_back(m: Mention, anchored: list[tuple[int, int]]) -> bool:
     if a.pos_ != "NOUN" or not any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE
                                    for c in a.children):
         return False
+    if a.dep_ == "nsubj" and a.head.lemma_.lower() in _FRAMING_VERBS:
+        return True  # "The attack on the Bamenda-Bafut road came a day after ...": told already
     lo, hi = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
     return not any(s < hi and lo < e for s, e in anchored)
 
@@ -171,10 +189,12 @@ def _two_armed_sides(drafts: list[Draft]) -> list[Draft]:
     civilians, in a sentence that reports another event ("forces arrested 20 people in raids
     on Nablus"), is that other event told twice: it is dropped. Alone in its sentence it
     stays (the civilian side is then more likely a missed armed group than a fact)."""
+    # a draft's own sentence is its first: sentences it gathered later ("The fighting erupted
+    # ...", which refers back to it) do not make it share a sentence with their events
     return [d for d in drafts
             if not (d.event_type == "Battles" and d.actor2 is not None
                     and d.actor2.kind == "civilians"
-                    and any(o is not d and o.sent_ids & d.sent_ids for o in drafts))]
+                    and any(o is not d and min(o.sent_ids) == min(d.sent_ids) for o in drafts))]
 
 
 def _sent_span(sent: Span) -> tuple[int, int]:
@@ -245,6 +265,31 @@ def _phrase(doc: Doc, span: tuple[int, int] | None) -> str | None:
     return doc_text(doc)[span[0]:span[1]] if span else None
 
 
+def _generic_group(a: Actor | None) -> bool:
+    """An armed group named only by what it is ("Rebels (Ethiopia)", "Militia")."""
+    return a is not None and a.kind in ("rebels", "militia") and \
+        a.name.split(" (")[0] == a.kind.capitalize()
+
+
+def _resolve_anaphor(doc: Doc, sent: Span, a1: Actor | None, a2: Actor | None,
+                     cc: str | None) -> tuple[Actor | None, Actor | None]:
+    """ "The fighters took control of Lalibela": a definite generic armed noun
+    (``anaphoric_groups`` in actors.yaml) is the named group mentioned just before."""
+    if not (_generic_group(a1) or _generic_group(a2)):
+        return a1, a2
+    words = {str(w).lower() for w in lexicon().actors.get("anaphoric_groups", [])}
+    definite = any(t.lower_ in words and any(c.dep_ == "det" and c.lower_ in ("the", "these")
+                                             for c in t.children)
+                   and not any(c.dep_ in ("amod", "compound", "nmod") for c in t.children)
+                   for t in sent)
+    if not definite:
+        return a1, a2
+    ante = antecedent_group(doc_text(doc), sent.start_char, location_country=cc)
+    if ante is None:
+        return a1, a2
+    return (ante if _generic_group(a1) else a1), (ante if _generic_group(a2) else a2)
+
+
 def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[TimeSpan],
            claims: Sequence[Claim], published: date | None) -> Draft | None:
     sent = m.sent
@@ -265,6 +310,7 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
             a1 = actor_from_text(claim.speaker, location_country=cc,
                                  violent=m.trigger.type != "Strategic developments"
                                  or m.trigger.sub == "Disrupted weapons use")
+    a1, a2 = _resolve_anaphor(doc, sent, a1, a2, cc)
     typed = classify(m, a1, a2, location_country=cc, sent=sent)
     if typed.drop:
         return None
@@ -288,7 +334,8 @@ def _draft(doc: Doc, m: Mention, *, places: Sequence[Place], times: Sequence[Tim
         elif a1.kind != kind:
             a1 = Actor(name=a1.name, country=a1.country, kind=kind)  # type: ignore[arg-type]
         if typed.sub_event_type in ("Protest with intervention", "Excessive force against protesters",
-                                    "Violent demonstration") and a2 is None:
+                                    "Violent demonstration") and (a2 is None or a2.kind == "civilians"):
+            a2 = None  # "police arrested 14 people during a protest": the police intervened
             for tok in sent:
                 if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj"):
                     cand = actor_of(tok, location_country=cc, speaker_side=side)

@@ -68,6 +68,12 @@ def index() -> _Index:
                   countries={k.lower(): v for k, v in raw["countries"].items()}, state=state)
 
 
+@functools.lru_cache(maxsize=1)
+def pro_government() -> frozenset[str]:
+    """Names of militias that fight for the state (``pro_government: true`` in actors.yaml)."""
+    return frozenset(e["name"] for e in lexicon().actors["named"] if e.get("pro_government"))
+
+
 @functools.cache
 def word_re(phrase: str) -> re.Pattern[str]:
     """The whole-word pattern of a phrase, compiled once (re's own cache holds only 512, fewer
@@ -144,7 +150,7 @@ def phrase_text(tok: Token) -> str:
     start = min(t.i for t in left)
     end = tok.i + 1
     for c in tok.rights:
-        if (c.dep_ == "prep" and c.lower_ == "of") or c.dep_ in ("compound", "appos"):
+        if (c.dep_ == "prep" and c.lower_ in ("of", "from")) or c.dep_ in ("compound", "appos"):
             end = max(end, c.right_edge.i + 1)
     text = tok.doc[start:end].text.lower()
     return text.replace("’", "'").replace("‘", "'")
@@ -196,8 +202,14 @@ def actor_of(tok: Token | None, *, location_country: str | None, speaker_side: s
             if key in ix.capitals or key in ix.countries:
                 cc = ix.capitals.get(key) or ix.countries[key]
                 return state_actor(cc, "military" if violent else "government")
-    # "Syrian government drones": the drones, a military
-    generic = _first("violent" if violent else "generic", text)
+    # The head noun decides the kind before its modifiers do: "New People's Army rebels" are
+    # rebels, "state police officers" police, "Fano militiamen" a militia. Then, for violent
+    # acts, a military word first ("Syrian government drones": the drones, a military).
+    order = "violent" if violent else "generic"
+    generic = next((g for g in _phrases()[order][1]
+                    if g[0].rsplit(" ", 1)[-1] == head and _has(text, g[0])), None)
+    if generic is None:
+        generic = _first(order, text)
     if generic is not None:
         _word, kind, default = generic
         demonym = _first("countries", text)
@@ -228,6 +240,12 @@ def actor_from_text(text: str | None, *, location_country: str | None, violent: 
             return Actor(name=a.name, country=location_country, kind=a.kind)
         return a
     cc = side_of(text)
+    # "Federal police said they had arrested ...": the speaker names a force by what it is
+    words = low.split()
+    head = words[-1] if words else ""
+    for word, kind, _default in index().generic:
+        if kind in ("police", "military") and word.rsplit(" ", 1)[-1] == head and _has(low, word):
+            return state_actor(cc or location_country, kind) if (cc or location_country) else None
     if cc:
         return state_actor(cc, "military" if violent else "government")
     return None
@@ -248,3 +266,21 @@ def theatre(location_country: str | None, article_text: str) -> dict | None:
 
 def as_actor(d: dict | None) -> Actor | None:
     return Actor(**d) if d else None
+
+
+def antecedent_group(text: str, before: int, *, location_country: str | None,
+                     window: int = 900) -> Actor | None:
+    """The named non-state armed group mentioned last before ``before`` (within ``window``
+    characters): what "the fighters" or "the militants" of a later sentence refer to ("local
+    Fano militiamen ... The fighters briefly took control of Lalibela")."""
+    low = text[max(0, before - window):before].lower().replace("’", "'")
+    best: tuple[int, Actor] | None = None
+    for alias, a in index().named:
+        if a.kind not in ("rebels", "militia") or alias not in low:
+            continue
+        for m in word_re(alias).finditer(low):
+            if best is None or m.start() > best[0]:
+                actor = Actor(name=a.name, country=location_country, kind=a.kind) \
+                    if a.country == "location" else a
+                best = (m.start(), actor)
+    return best[1] if best else None

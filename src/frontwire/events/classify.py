@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..model import Actor
-from .actors import actor_of, index, word_re
+from .actors import actor_of, index, pro_government, word_re
 from .detect import Mention, objects
 from .lexicon import lexicon
 
@@ -110,11 +110,16 @@ def _target_actor(tok: Token, **kw: object) -> Actor | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in ("nsubj",):
-            if c.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
-                return verb.head  # "protesters who stormed parliament"
-            return c
+    # a dateline parsed as a second subject ("ADDIS ABABA, Jan 27 (Reuters) - Fano militiamen
+    # attacked") is not the agent
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and not c.is_punct]
+    if len(subjects) > 1 and subjects[0].text.isupper() and len(subjects[0].text) > 2 and \
+            subjects[0].i - subjects[0].sent.start <= 3:
+        subjects = subjects[1:]
+    for c in subjects:
+        if c.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+            return verb.head  # "protesters who stormed parliament"
+        return c
     for c in verb.children:
         if c.dep_ == "agent":
             for g in c.children:
@@ -259,7 +264,8 @@ def classify(m: Mention, a1: Actor | None, a2: Actor | None, *, location_country
             winner = index().adversaries.get(a1.country) if a1 and a1.country else None
         if winner is None or location_country is None:
             return Typed("Battles", "Armed clash", winner, loser, "territory")
-        if winner.country == location_country and winner.kind in ("military", "police", "government", "militia"):
+        if winner.country == location_country and (
+                winner.kind in ("military", "police", "government") or winner.name in pro_government()):
             return Typed("Battles", "Government regains territory", winner, loser, "territory")
         return Typed("Battles", "Non-state actor overtakes territory", winner, loser, "territory")
     if etype == "Protests":

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from .merge import Draft
 
-_LOC = {"locative": 0.15, "there": 0.10, "sentence": 0.10, "paragraph": 0.05, "article": 0.05,
-        "none": 0.0}
+_LOC = {"locative": 0.15, "there": 0.10, "sentence": 0.10, "relative": 0.10, "paragraph": 0.05,
+        "article": 0.05, "none": 0.0}
 _DATE = {"own": 0.10, "claim": 0.07, "published": 0.03, "none": 0.0}
 
 

@@ -11,16 +11,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from spacy.tokens import Doc, Token
 
 from ..model import Claim, TimeSpan
+from ..nlp import doc_text
 from ..times import time_for
 from .lexicon import lexicon
 
 REPORT_WINDOW_DAYS = 7
+# "PESHAWAR, Pakistan, July 31 (Reuters) - A suicide bomber ...": the date of a dateline is the
+# date of the report, never the event's own date, even when the parser hangs it on the trigger
+_DATELINE_TAIL = re.compile(r"\s*(?:\([^()\n]{1,40}\))?\s*[-–—]\s")
 
 
 def _is_past(verb: Token | None) -> bool:
@@ -46,6 +51,8 @@ def date_event(doc: Doc, *, anchor: Token, verb: Token | None, times: Sequence[T
                ) -> tuple[date | None, date | None, str | None, str]:
     """(start, end, precision, source) with source one of own | claim | published | none."""
     lex = lexicon()
+    text = doc_text(doc)
+    times = [t for t in times if not _DATELINE_TAIL.match(text, t.end)]
     start, end = anchor.idx, anchor.idx + len(anchor.text)
     t = time_for(start, end, times, doc)
     if t is None and verb is not None and verb is not anchor:

@@ -114,11 +114,17 @@ def _phrase_words(tok: Token) -> set[str]:
     return words
 
 
+_DESTINATION_PREPS = frozenset({"to", "towards", "toward"})
+
+
 def _object_ok(tr: Trigger, verb: Token, place_idx: set[int]) -> bool:
     if not tr.object_required:
         return True
     lex = lexicon()
     objs = objects(verb)
+    if "territory" in tr.object_required:
+        # "were taken to Maiduguri", "moved into the town": a destination, not a capture
+        objs = [o for o in objs if not (o.dep_ == "pobj" and o.head.lower_ in _DESTINATION_PREPS)]
     for kind in tr.object_required:
         wanted = lex.object_words.get(kind)
         for o in objs:
@@ -181,6 +187,8 @@ def has_frame(tok: Token, place_idx: set[int], time_idx: set[int]) -> bool:
             return True  # "killed in an air strike", "damaged by shelling"
         if verb.dep_ in ("dobj", "obj") and verb.head.lemma_.lower() in lex.frame_object:
             return True  # "launched a wave of drone attacks"
+        if head.lower_ == "during" and verb.tag_ in ("VBD", "VBN"):
+            return True  # "police arrested 14 people during a protest": it happened
     if tok.dep_ == "conj":
         return has_frame(tok.head, place_idx, time_idx)
     if tok.dep_ == "compound" and tok.head.dep_ in ("nsubj", "dobj", "attr", "pobj"):
@@ -248,6 +256,8 @@ def find_mentions(doc: Doc, *, place_spans: list[tuple[int, int]],
         if not found:
             continue
         toks, anchor, tr = found
+        if any(t.i in time_idx or t.i in place_idx for t in toks):
+            continue  # "March 14" in a dateline, "Strike" in a place name: not a trigger
         if tr.needs_frame and not has_frame(anchor, place_idx, time_idx):
             continue
         if tr.pos == "any" and anchor.pos_ in ("NOUN", "PROPN") and \

@@ -1,6 +1,6 @@
 """One event per (type, location, date) within an article, keeping every evidence span.
 
-Three passes, in order:
+Four passes, in order:
 
 1. Within one sentence, a type that absorbs another at the same place and date absorbs it
    (``absorbs`` in ``data/event_triggers.yaml``: an air strike during a ground battle is
@@ -13,6 +13,9 @@ Three passes, in order:
    or within ``NEAR_KM``), whose date lies inside that bound and whose claimant is the same
    (or either is unattributed; or any claimant when the mention has no place of its own:
    "the army said it repelled the attack"): the lede and the body report one event.
+
+4. A mention placed only by its country (or by a region named as its own place) joins the one
+   event of the same type and sub-type placed more precisely inside it (``_coarse_into_fine``).
 
 On merging, the sub-type is the one first in the type's precedence list, the fatalities
 the lowest figure reported, and actors, claim and date come from the best-founded mention.
@@ -29,6 +32,7 @@ from ..model import Actor, Claim, Location
 from .lexicon import lexicon
 
 NEAR_KM = 30.0
+REGION_KM = 250.0  # a town inside a region named as an event's place
 _DATE_RANK = {"own": 0, "claim": 1, "published": 2, "none": 3}
 
 
@@ -140,8 +144,11 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         target = None
         for e in out:
-            if not (d.sent_ids & e.sent_ids) or (d.date_start, d.date_end) != (e.date_start, e.date_end):
+            if not (d.sent_ids & e.sent_ids):
                 continue
+            if (d.date_start, d.date_end) != (e.date_start, e.date_end) and not (
+                    _bound_only(d) != _bound_only(e) and _overlap(d, e)):
+                continue  # one sentence, one dated and one only bounded: the same moment
             if d.loc_key() != e.loc_key() and d.loc_how == e.loc_how == "locative":
                 continue
             if _absorbs(absorbs, e, d):
@@ -193,6 +200,9 @@ def merge(drafts: list[Draft]) -> list[Draft]:
                 continue
             if e.event_type != d.event_type and not _absorbs(absorbs, e, d):
                 continue  # a march that became a riot is the riot
+            if e.event_type != d.event_type and d.loc_how in ("locative", "relative") and \
+                    d.loc_key() != e.loc_key():
+                continue  # a drone strike on a car near another town is not part of the battle
             if width(e) >= width(d) and not (width(e) == width(d) and _DATE_RANK[e.date_how] < _DATE_RANK[d.date_how]):
                 continue
             if d.location is not None and e.location is not None:
@@ -208,5 +218,53 @@ def merge(drafts: list[Draft]) -> list[Draft]:
         if cands:
             best = min(cands, key=lambda c: c[:3])[3]
             _absorb(best, d)
+            gone.add(id(d))
+    order = [d for d in order if id(d) not in gone]
+    return _coarse_into_fine(order)
+
+
+def _bound_only(d: Draft) -> bool:
+    return d.date_how in ("claim", "published")
+
+
+def _coarse(d: Draft) -> bool:
+    """Placed only by a country, or by a region named as the event's own place ("an air strike
+    on a village in the Sagaing region", "an ambush near a village in eastern Burkina Faso"
+    whose village the gazetteer lacks)."""
+    loc = d.location
+    if loc is None or loc.precision is None:
+        return False
+    return loc.precision >= 3 or (loc.precision == 2 and d.loc_how == "locative")
+
+
+def _overlap(a: Draft, b: Draft) -> bool:
+    if None in (a.date_start, a.date_end, b.date_start, b.date_end):
+        return True
+    return a.date_start <= b.date_end and b.date_start <= a.date_end  # type: ignore[operator]
+
+
+def _coarse_into_fine(order: list[Draft]) -> list[Draft]:
+    """4. A mention placed only by its country or region joins the one event of the same type
+    and sub-type placed more precisely inside it, on an overlapping date, with a compatible initiator (the
+    claimant may differ: a lede's "residents said" and the body's named witness): the lede names the region, the next sentence the town ("The convoy was attacked
+    as it returned to Fada N'Gourma"). With two or more candidates it stays as it is."""
+    gone: set[int] = set()
+    for d in order:
+        if not _coarse(d):
+            continue
+        coarse_loc = d.location
+        cands = [e for e in order if e is not d and id(e) not in gone and id(d) not in gone
+                 and e.event_type == d.event_type and e.sub_event_type == d.sub_event_type
+                 and e.location is not None
+                 and e.location.precision is not None and coarse_loc is not None
+                 and e.location.precision < coarse_loc.precision
+                 and e.location.country == coarse_loc.country
+                 and (coarse_loc.precision >= 3 or _km(e.location, coarse_loc) <= REGION_KM)
+                 and _overlap(d, e) and not _different_attackers(d, e)]
+        if len(cands) == 1:
+            into = cands[0]
+            fine_loc, fine_how = into.location, into.loc_how
+            _absorb(into, d)
+            into.location, into.loc_how = fine_loc, fine_how
             gone.add(id(d))
     return [d for d in order if id(d) not in gone]

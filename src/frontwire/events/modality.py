@@ -27,6 +27,10 @@ def _cues() -> dict[str, frozenset[str]]:
                       "negation", "denial_words", "conditional_marks")}
 
 
+def _content_nouns() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in lexicon().modality.get("content_nouns", []) or [])
+
+
 def _own_markers(tok: Token, c: dict[str, frozenset[str]], *, is_trigger: bool) -> str | None:
     """Modality carried by the children of one token on the path."""
     lex = lexicon()
@@ -59,6 +63,10 @@ def modality(trigger: Token) -> str | None:
     if any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in trigger.children) and \
             trigger.head.i != trigger.i and trigger.head.lemma_.lower() not in factual_heads:
         return "irrealis"
+    head = trigger.head
+    if head.lower_ == "going" and any(ch.dep_ == "aux" and ch.lemma_ == "be" for ch in head.children) \
+            and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in trigger.children):
+        return "future"  # "we are going to fight": a plan, not "went on to capture"
     tok = trigger
     first = True
     for _ in range(30):
@@ -80,6 +88,12 @@ def modality(trigger: Token) -> str | None:
             if ch.dep_ == "acomp" and ch.lemma_.lower() in c["irrealis_heads"] and first \
                     and trigger.pos_ in ("NOUN", "PROPN"):
                 return "irrealis"
+        if tok.dep_ == "acl" and tok.head.lower_ in _content_nouns():
+            # "denied reports that a patrol had been attacked": the clause is the content of
+            # the report, not a relative clause, so the denial above it applies
+            tok = tok.head
+            first = False
+            continue
         if tok.dep_ in _STOP_DEPS or tok.head.i == tok.i:
             # a coordinated verb shares its head's auxiliaries ("will attack and seize")
             if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
@@ -114,10 +128,24 @@ def background(trigger: Token, *, has_own_time: bool) -> str | None:
     verb0 = trigger
     while verb0.pos_ not in ("VERB", "AUX") and verb0.head.i != verb0.i:
         verb0 = verb0.head
+    if verb0.dep_ in ("csubj", "nsubj") and verb0.head.i != verb0.i:
+        verb0 = verb0.head  # "Fighting ... has killed more than 6,000 people since 2017"
     auxes = [c for c in verb0.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in ("has", "have", "'ve") for a in auxes) and any(
             t.lower_ == "since" for t in verb0.subtree):
         return "background 'has ... since'"
+    # "nine months after a peace deal ended the war": an earlier event recalled
+    clause = trigger
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    long_units = ("month", "year", "decade")
+    marks = [c for c in clause.children if c.dep_ == "mark" and c.lower_ in ("after", "before")]
+    if marks and any(c.dep_ == "npadvmod" and c.lemma_.lower() in long_units and c.i < marks[0].i
+                     for c in [*clause.children, *clause.head.children]):
+        return f"background '... {marks[0].lower_}'"
+    before = [t.lower_ for t in clause.doc[max(clause.left_edge.i - 2, clause.sent.start):clause.left_edge.i]]
+    if len(before) == 2 and before[1] in ("after", "before") and before[0].rstrip("s") in long_units:
+        return f"background '{before[0]} {before[1]}'"
     # "since launching a new offensive in May": the start of a period, not news
     anc = verb0
     for _ in range(3):
@@ -133,8 +161,16 @@ def background(trigger: Token, *, has_own_time: bool) -> str | None:
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     span = verb.doc[verb.left_edge.i:verb.right_edge.i + 1]
-    low = " " + " ".join(t.lower_ for t in span) + " "
+    # "in one of the deadliest attacks in years", "in the worst fighting this year": a phrase
+    # that ranks this very event is not a recollection of earlier ones
+    ranked: set[int] = set()
+    for t in span:
+        if t.dep_ == "prep" and t.head.i == verb.i and any(g.tag_ in ("JJS", "RBS") for g in t.subtree):
+            ranked |= {g.i for g in t.subtree}
+    low = " " + " ".join(t.lower_ for t in span if t.i not in ranked) + " "
     low = low.replace(" ’", "'").replace(" '", "'")
+    for e in m.get("background_exceptions", []) or []:
+        low = low.replace(f" {e.lower()} ", " ")  # "over the past day" is today's news
     for phrase in m.get("background_phrases", []) or []:
         if f" {phrase.lower()} " in low:
             return f"background {phrase!r}"
