@@ -161,7 +161,7 @@ def casualties(sents: list[Span]) -> Casualties:
                         v.lower_ not in ("toll",) and is_death and tok.pos_ == "VERB":
                     det = [c for c in v.children if c.dep_ == "det"]
                     if det and det[0].lower_ in ("a", "an", "one") and \
-                            v.lemma_.lower() in w.get("singular_victims", ()):
+                            v.lemma_.lower() in _raw().get("singular_victims", ()):
                         n, span = 1, (v.idx, v.idx + len(v.text))
                 if n is None or span is None:
                     continue

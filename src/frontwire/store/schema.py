@@ -114,6 +114,8 @@ MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
                      "((coalesce(date_start, DATE '9999-12-31')), id)"),
         ("postgres", "CREATE INDEX cluster_events_cluster ON cluster_events (cluster_id)"),
         ("postgres", "CREATE INDEX events_lat ON events (lat)"),
+        # The incremental cluster update's prefilter: same type, overlapping dates.
+        ("postgres", "CREATE INDEX events_type_date ON events (event_type, date_start)"),
         ("postgres", "CREATE INDEX articles_published ON articles (published, id)"),
     ]),
 ]
