@@ -115,7 +115,7 @@ MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
         ("postgres", "CREATE INDEX cluster_events_cluster ON cluster_events (cluster_id)"),
         ("postgres", "CREATE INDEX events_lat ON events (lat)"),
         # The incremental cluster update's prefilter: same type, overlapping dates.
-        ("postgres", "CREATE INDEX events_type_date ON events (event_type, date_start)"),
+        ("postgres", "CREATE INDEX events_type_date ON events ((lower(event_type)), date_start)"),
         ("postgres", "CREATE INDEX articles_published ON articles (published, id)"),
     ]),
 ]
