@@ -9,6 +9,7 @@ inside a quote and a next paragraph that opens with a quotation mark continue on
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ STRAIGHT = '"'
 # a lower-case word (the cue: "says", "said", "adds") - "- We will hold - says Syrskyi."
 _DASH_OPEN = re.compile(r"[ \t]*[-–—][ \t]+")  # used with .match(text, pos)
 _DASH_CLOSE = re.compile(r"[ \t]+[-–—][ \t]+(?=[a-z])")
+# Every character the scan below acts on; all others only advance it, so it jumps between them.
+_MARK = re.compile("[\"“”„«»'`]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def find_quotes(text: str) -> list[Quote]:
     """All top-level quotations in ``text``, in order. Nested single quotes stay inside."""
+    return list(_find_quotes(text))
+
+
+@functools.lru_cache(maxsize=8)  # the claims and the speaker stages both ask, per article
+def _find_quotes(text: str) -> tuple[Quote, ...]:
     paras = paragraphs(text)
     quotes: list[Quote] = []
     pending: tuple[int, str] | None = None  # (opening offset, closers) carried to next paragraph
@@ -71,6 +79,10 @@ def find_quotes(text: str) -> list[Quote]:
                 i = j + 1
             pending = None
         while i < pe:
+            mark = _MARK.search(text, i, pe)
+            if mark is None:
+                break
+            i = mark.start()
             ch = text[i]
             pair = text[i:i + 2]
             if pair in ("''", "``"):
@@ -107,7 +119,7 @@ def find_quotes(text: str) -> list[Quote]:
                 head = text[nxt[0]:nxt[1]].lstrip()
                 if head[:1] in OPENERS or head[:1] == STRAIGHT:
                     pending = (open_at, closers)
-    return quotes
+    return tuple(quotes)
 
 
 def quote_at(quotes: list[Quote], start: int, end: int) -> Quote | None:

@@ -137,6 +137,15 @@ def _phrases() -> dict[str, tuple[_Phrases, list]]:
     return {name: (_Phrases([e[0] for e in entries]), entries) for name, entries in lists.items()}
 
 
+@functools.lru_cache(maxsize=4)
+def _by_head(name: str) -> dict[str, list[tuple]]:
+    """The entries of lexicon list ``name`` by the last word of their phrase, in list order."""
+    out: dict[str, list[tuple]] = {}
+    for entry in _phrases()[name][1]:
+        out.setdefault(entry[0].rsplit(" ", 1)[-1], []).append(entry)
+    return out
+
+
 def _first(name: str, text: str) -> tuple | None:
     """The first entry of lexicon list ``name`` whose phrase ``text`` holds as whole words."""
     phrases, entries = _phrases()[name]
@@ -206,8 +215,7 @@ def actor_of(tok: Token | None, *, location_country: str | None, speaker_side: s
     # rebels, "state police officers" police, "Fano militiamen" a militia. Then, for violent
     # acts, a military word first ("Syrian government drones": the drones, a military).
     order = "violent" if violent else "generic"
-    generic = next((g for g in _phrases()[order][1]
-                    if g[0].rsplit(" ", 1)[-1] == head and _has(text, g[0])), None)
+    generic = next((g for g in _by_head(order).get(head, ()) if _has(text, g[0])), None)
     if generic is None:
         generic = _first(order, text)
     if generic is not None:

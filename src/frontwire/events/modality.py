@@ -14,6 +14,7 @@ import functools
 
 from spacy.tokens import Token
 
+from ..nlp import doc_text
 from .lexicon import lexicon
 
 _STOP_DEPS = {"advcl", "relcl", "parataxis", "conj", "acl"}
@@ -131,8 +132,10 @@ def background(trigger: Token, *, has_own_time: bool) -> str | None:
     if verb0.dep_ in ("csubj", "nsubj") and verb0.head.i != verb0.i:
         verb0 = verb0.head  # "Fighting ... has killed more than 6,000 people since 2017"
     auxes = [c for c in verb0.children if c.dep_ in ("aux", "auxpass")]
-    if any(a.lower_ in ("has", "have", "'ve") for a in auxes) and any(
-            t.lower_ == "since" for t in verb0.subtree):
+    sent = verb0.sent
+    if any(a.lower_ in ("has", "have", "'ve") for a in auxes) and \
+            "since" in doc_text(sent.doc)[sent.start_char:sent.end_char].lower() and \
+            any(t.lower_ == "since" for t in verb0.subtree):
         return "background 'has ... since'"
     # "nine months after a peace deal ended the war": an earlier event recalled
     clause = trigger
