@@ -79,7 +79,8 @@ def server(*, durable: bool = False) -> Iterator[str]:
     port = _free_port()
 
     def run(*cmd: str) -> None:
-        proc = subprocess.run([*prefix, *cmd], capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([*prefix, *cmd], capture_output=True, text=True, timeout=120,
+                              check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd[:2])} failed: {proc.stderr or proc.stdout}")
 
@@ -93,7 +94,7 @@ def server(*, durable: bool = False) -> Iterator[str]:
         yield f"postgresql://frontwire@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, check=False)
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -116,3 +117,11 @@ def drop_database(admin_url: str, name: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as con:
         con.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(name)))
+
+
+def module_target(request, tmp_path_factory, name: str):
+    """For a module fixture parametrized over ["duckdb", "postgres"]: a new database of the
+    engine ``request.param`` (a fresh PostgreSQL database ``name`` or a DuckDB file)."""
+    if request.param == "postgres":
+        return fresh_database(request.getfixturevalue("pg_server"), name)
+    return tmp_path_factory.mktemp(name) / f"{name}.duckdb"

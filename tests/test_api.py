@@ -25,12 +25,9 @@ KHARKIV = ("Ukrainian troops repelled an assault near Kupiansk in the Kharkiv re
 @pytest.fixture(scope="module", params=["duckdb", "postgres"])
 def db(request, tmp_path_factory):
     """The same records in a DuckDB file and on a PostgreSQL server: every test runs on both."""
-    if request.param == "postgres":
-        import pg_server
+    import pg_server
 
-        path = pg_server.fresh_database(request.getfixturevalue("pg_server"), "fw_api")
-    else:
-        path = tmp_path_factory.mktemp("api") / "api.duckdb"
+    path = pg_server.module_target(request, tmp_path_factory, "fw_api")
     with open_store(path) as store:
         write_all(store, three_outlets())
         write_all(store, [result(KHARKIV, source="Example Post", url="https://post.example/k",

@@ -27,12 +27,9 @@ ACLED = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type
 
 @pytest.fixture(scope="module", params=["duckdb", "postgres"])
 def db(request, tmp_path_factory):
-    if request.param == "postgres":
-        import pg_server
+    import pg_server
 
-        path = pg_server.fresh_database(request.getfixturevalue("pg_server"), "fw_export")
-    else:
-        path = tmp_path_factory.mktemp("export") / "x.duckdb"
+    path = pg_server.module_target(request, tmp_path_factory, "fw_export")
     with open_store(path) as store:
         write_all(store, three_outlets())
         clusters.recompute(store)

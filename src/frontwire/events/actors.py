@@ -153,6 +153,17 @@ def _first(name: str, text: str) -> tuple | None:
     return None if k is None else entries[k]
 
 
+def _named_actor(text: str, location_country: str | None) -> Actor | None:
+    """The first named group or state ``text`` holds; "location" actors take the place's country."""
+    hit = _first("named", text)
+    if hit is None:
+        return None
+    a = hit[1]
+    if a.country == "location":
+        return Actor(name=a.name, country=location_country, kind=a.kind)
+    return a
+
+
 def phrase_text(tok: Token) -> str:
     """The words of a noun phrase: left modifiers, the head, and an "of" complement."""
     left = [t for t in tok.subtree if t.i <= tok.i]
@@ -188,16 +199,11 @@ def actor_of(tok: Token | None, *, location_country: str | None, speaker_side: s
         return None
     ix = index()
     text = phrase_text(tok)
-    named = _first("named", text)
+    named = _named_actor(text, location_country)
     if named is not None:
-        a = named[1]
-        if a.country == "location":
-            return Actor(name=a.name, country=location_country, kind=a.kind)
-        return a
+        return named
     for w in ix.own:
         if _has(text, w) and speaker_side:
-            enemy = ix.adversaries.get(speaker_side)
-            del enemy
             return state_actor(speaker_side, "military")
     for w in ix.enemy:
         if _has(text, w):
@@ -241,12 +247,9 @@ def actor_from_text(text: str | None, *, location_country: str | None, violent: 
     if not text:
         return None
     low = " " + text.lower().replace("’", "'") + " "
-    named = _first("named", low)
+    named = _named_actor(low, location_country)
     if named is not None:
-        a = named[1]
-        if a.country == "location":
-            return Actor(name=a.name, country=location_country, kind=a.kind)
-        return a
+        return named
     cc = side_of(text)
     # "Federal police said they had arrested ...": the speaker names a force by what it is
     words = low.split()
