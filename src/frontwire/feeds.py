@@ -28,7 +28,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from . import __version__
-from .errors import FrontwireError, InputError
+from .errors import FetchError, FrontwireError, InputError, NotAFeed
 from .model import Article, Rejection, Result
 
 USER_AGENT = f"frontwire/{__version__} (conflict news research; polite bot)"
@@ -52,12 +52,6 @@ def read_feed_list(path: str | Path) -> list[str]:
         if line:
             urls.append(line)
     return urls
-
-
-class FetchError(FrontwireError):
-    """A page or feed could not be fetched (after retries)."""
-
-    code = "FW110"
 
 
 @dataclass
@@ -229,7 +223,7 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
             summary.unchanged += 1
             continue
         if got.status != 200:
-            summary.problems.append(Rejection(origin=feed_url, stage="feed", code="FW110",
+            summary.problems.append(Rejection(origin=feed_url, stage="feed", code=FetchError.code,
                                               message=f"answered HTTP {got.status}"))
             continue
         parsed = feedparser.parse(got.text)
@@ -237,7 +231,7 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
             reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or \
                 str(parsed.get("bozo_exception", "not RSS or Atom"))
             summary.problems.append(Rejection(
-                origin=feed_url, stage="feed", code="FW104",
+                origin=feed_url, stage="feed", code=NotAFeed.code,
                 message=f"is not a readable RSS or Atom feed ({reason}); check the URL"))
             continue
         validators[feed_url] = {k: got.headers[h] for k, h in
@@ -256,7 +250,7 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
                 continue
             summary.pages += 1
             if page.status != 200:
-                summary.problems.append(Rejection(origin=link, stage="fetch", code="FW110",
+                summary.problems.append(Rejection(origin=link, stage="fetch", code=FetchError.code,
                                                   message=f"answered HTTP {page.status}"))
                 if page.status in (404, 410):
                     seen.add(link)

@@ -17,11 +17,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import clean as clean_stage
-from .config import Settings, load_settings
-from .errors import FrontwireError, InputTooLarge
-from .model import Article, Entity, Rejection, Result
 from .claims import extract_claims
+from .config import Settings, load_settings
+from .errors import FrontwireError, InputTooLarge, NlpFailed, NothingAfterCleaning, StageError
 from .events import extract_events
+from .model import Article, Entity, Rejection, Result
 from .nlp import doc_text, load_model
 from .places import Gazetteer, extract_places, load_gazetteer
 from .times import extract_times
@@ -93,14 +93,14 @@ class Pipeline:
             except Exception as exc:  # a bug in a stage: report it, keep the batch going
                 log.exception("stage failure on %s", article.origin)
                 yield Rejection(origin=article.origin or article.id or "?", stage="analyze",
-                                code="FW900", message=f"internal error: {exc!r}",
+                                code=StageError.code, message=f"internal error: {exc!r}",
                                 article_id=article.id)
 
     def _clean(self, article: Article) -> tuple[Article, clean_stage.Cleaned] | Rejection:
         origin = article.origin or article.id or "?"
         cl = clean_stage.clean(article.text, title=article.title)
         if not cl.text.strip():
-            return Rejection(origin=origin, stage="clean", code="FW107",
+            return Rejection(origin=origin, stage="clean", code=NothingAfterCleaning.code,
                              message="has no article text left after removing captions, credits "
                                      "and boilerplate", article_id=article.id)
         if len(cl.text) > self.nlp.max_length:
@@ -119,7 +119,7 @@ class Pipeline:
                 try:
                     out.append(self.nlp(t))
                 except Exception as exc:
-                    out.append(Rejection(origin="?", stage="nlp", code="FW201",
+                    out.append(Rejection(origin="?", stage="nlp", code=NlpFailed.code,
                                          message=f"spaCy failed: {exc}"))
             return out
 

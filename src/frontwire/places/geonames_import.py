@@ -26,19 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import InputError
+from ..errors import GazetteerFormatError, MissingInput
 
 GEONAME_COLUMNS = 19
 KEPT_CODES = {"ADM1": "admin1", "ADM2": "admin2", "RGN": "region"}
 # alternateNames "languages" that are codes or links, not names
 _NOT_NAMES = {"link", "post", "iata", "icao", "faac", "abbr", "wkdt", "unlc", "tcid", "fr_1793"}
 _ADMIN1_KEY = re.compile(r"^[A-Z]{2}\.[0-9A-Z]+$")
-
-
-class ImportFormatError(InputError):
-    """A file is not any of the GeoNames formats the importer reads."""
-
-    code = "FW110"
 
 
 @dataclass
@@ -102,7 +96,7 @@ def import_files(paths: list[str | os.PathLike[str]], *, cache_dir: str | os.Pat
     for p in paths:
         path = Path(p)
         if not path.is_file():
-            raise InputError(f"no such file: {path}; download GeoNames dumps from the GeoNames "
+            raise MissingInput(f"no such file: {path}; download GeoNames dumps from the GeoNames "
                              "export site (for example UA.zip) and pass their path")
         for member, stream in _open_texts(path):
             head: list[str] = []
@@ -113,7 +107,7 @@ def import_files(paths: list[str | os.PathLike[str]], *, cache_dir: str | os.Pat
             kind = _kind(head)
             label = f"{path}:{member}" if member != path.name else str(path)
             if kind == "unknown":
-                raise ImportFormatError(
+                raise GazetteerFormatError(
                     f"{label}: not a GeoNames geoname table, admin1CodesASCII or alternateNames "
                     "file (expected tab-separated columns)")
             report = ImportReport(path=label, kind=kind)
