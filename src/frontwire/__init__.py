@@ -23,9 +23,19 @@ from .model import (
     Result,
     TimeSpan,
 )
-from .pipeline import Pipeline, extract
 
+# The one place the version is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # ``Pipeline`` and ``extract`` import spaCy and every stage; loading them on first use keeps
+    # ``import frontwire`` (and so ``frontwire --help`` or ``frontwire events --db``) light.
+    if name in ("Pipeline", "extract"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'frontwire' has no attribute {name!r}")
 
 __all__ = [
     "Actor", "Article", "Claim", "Entity", "Event", "Evidence", "Location", "Pipeline", "Place",
