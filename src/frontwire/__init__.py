@@ -23,9 +23,13 @@ from .model import (
     Result,
     TimeSpan,
 )
+from importlib import metadata as _metadata
 
-# The one place the version is written (pyproject.toml reads it from here).
-__version__ = "0.1.0"
+# The one version string is pyproject.toml's; the installed package metadata carries it.
+try:
+    __version__ = _metadata.version("frontwire")
+except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 def __getattr__(name: str) -> object:
