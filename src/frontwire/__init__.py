@@ -9,6 +9,8 @@ For many articles build one ``Pipeline`` and call ``process`` (batches, a Reject
 each input that cannot be processed) or ``extract`` per text.
 """
 
+from importlib import metadata as _metadata
+
 from .model import (
     Actor,
     Article,
@@ -23,7 +25,6 @@ from .model import (
     Result,
     TimeSpan,
 )
-from importlib import metadata as _metadata
 
 # The one version string is pyproject.toml's; the installed package metadata carries it.
 try:
