@@ -25,11 +25,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from . import data
 from .model import Removal
 
 MAX_CAPTION_SENTENCES = 2
@@ -56,9 +54,7 @@ def _alt(words: list[str]) -> str:
 @functools.lru_cache(maxsize=1)
 def rules() -> _Rules:
     """Compile the cleaning rules from ``data/clean.yaml`` once per process."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("frontwire.data").joinpath("clean.yaml").read_text(encoding="utf-8")
-    )
+    raw: dict[str, Any] = data.load("clean.yaml")
     agency = rf"(?:{_alt(raw['agencies'])})(?![\w-])"
     # Words in a credit have no sentence punctuation: "Kharkiv." ends the caption, not a name.
     caps = r"[A-Z][A-Z'’\-]*(?:\s+[A-Z][A-Z'’\-]*)*"  # GEORGE IVANCHENKO, PRESS SER

@@ -23,11 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from . import data
 from .geo import EARTH_RADIUS_KM, haversine_km
 from .model import record_id
 from .store.base import Store
@@ -36,8 +34,7 @@ from .store.base import Store
 @lru_cache(maxsize=1)
 def record_config() -> dict[str, Any]:
     """The record layer's data file (``data/record.yaml``): radii, claimant sides, ACLED codes."""
-    text = resources.files("frontwire.data").joinpath("record.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return data.load("record.yaml")
 
 
 @dataclass

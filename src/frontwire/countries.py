@@ -7,16 +7,15 @@ State of"); the list is data (``acled.country_names`` in ``data/record.yaml``).
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 import pycountry
-import yaml
+
+from . import data
 
 
 @functools.lru_cache(maxsize=1)
 def _acled_names() -> dict[str, str]:
-    text = resources.files("frontwire.data").joinpath("record.yaml").read_text(encoding="utf-8")
-    return dict(yaml.safe_load(text)["acled"]["country_names"])
+    return dict(data.section("record.yaml", "acled", "country_names"))
 
 
 @functools.lru_cache(maxsize=512)

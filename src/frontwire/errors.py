@@ -175,6 +175,13 @@ class ConfigError(FrontwireError):
     code = "FW500"
 
 
+class DataFileError(FrontwireError):
+    """A data file of frontwire's (triggers, actors, cues, place or time words) is malformed,
+    usually after a local edit. Fix: correct the named key, or reinstall frontwire."""
+
+    code = "FW501"
+
+
 # -- FW6xx: queries and the API --------------------------------------------------------------
 
 

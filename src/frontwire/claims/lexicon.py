@@ -9,12 +9,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from ..errors import FrontwireError
+from .. import data
 
 
 @dataclass(frozen=True)
@@ -58,13 +55,7 @@ class Lexicon:
 
 
 def _read(name: str) -> Any:
-    try:
-        text = resources.files("frontwire").joinpath("data", name).read_text(encoding="utf-8")
-        return yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise FrontwireError(
-            f"cannot read claims data file data/{name}: {exc}; reinstall frontwire or fix the file"
-        ) from exc
+    return data.load(name)
 
 
 def _lower_set(items: Any) -> frozenset[str]:

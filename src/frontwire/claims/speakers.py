@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .. import data
 from ..nlp import doc_text, tokens_with_pos
 from .lexicon import Lexicon
 from .quotes import find_quotes, inside_quote
@@ -31,6 +32,7 @@ from .quotes import find_quotes, inside_quote
 NAME_LABELS = {"PERSON"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
 _CUT_DEPS = {"relcl", "acl", "appos", "advcl", "punct", "cc", "conj"}
+_TITLE_ABBREVIATIONS = data.words("grammar_words.yaml", "claims", "title_abbreviations")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +139,7 @@ class Resolver:
             # ("Interior" in "Interior Ministry")
             if c.dep_ in ("compound", "nmod", "amod") and any(
                     t.lemma_.lower() in self.lex.person_roles or t.lower_ in self.lex.person_roles
-                    or t.lower_.rstrip(".") in ("gen", "lt", "col", "maj", "capt", "adm", "sgt",
-                                                "dr", "mr", "mrs", "ms", "rep", "sen")
+                    or t.lower_.rstrip(".") in _TITLE_ABBREVIATIONS
                     for t in c.subtree):
                 out.append(c)
         return out

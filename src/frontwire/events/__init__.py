@@ -18,6 +18,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
+from .. import data
 from ..claims import claim_for
 from ..model import Actor, Claim, Event, Evidence, Place, TimeSpan, record_id
 from ..nlp import doc_text
@@ -81,7 +82,7 @@ def _hits_civilians(m: Mention, sent: Span) -> bool:
         return True
     # victims of a death or wound word in the sentence: "killing two civilians", "injuring a man"
     for tok in sent:
-        if tok.lemma_.lower() in ("kill", "injure", "wound", "hurt", "die"):
+        if tok.lemma_.lower() in _HARM_VERBS:
             vict = " ".join(t.lower_ for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")
                             for t in c.subtree)
             if any(w in vict and word_re(w).search(vict) for w in gen):
@@ -163,12 +164,10 @@ def _evidence(doc: Doc, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-_DEFINITE = {"the", "this", "that", "these", "those"}
-
-
-# Verbs that set a reported event against another ("the attack came as ...", "the strike
-# follows ..."): their definite subject is an event already told, not a new one.
-_FRAMING_VERBS = frozenset({"come", "follow", "mark", "coincide"})
+_HARM_VERBS = data.words("grammar_words.yaml", "events", "harm_verbs")
+_DEFINITE = data.words("grammar_words.yaml", "events", "definite_determiners")
+# Verbs that set a reported event against another ("the attack came as ..."): see the data file.
+_FRAMING_VERBS = data.words("grammar_words.yaml", "events", "framing_verbs")
 
 
 def _refers_back(m: Mention, anchored: list[tuple[int, int]]) -> bool:

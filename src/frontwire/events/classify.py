@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from .. import data
 from ..model import Actor
 from .actors import actor_of, index, pro_government, word_re
 from .detect import Mention, objects
 from .lexicon import lexicon
 
 ARMED = {"military", "rebels", "militia", "police"}
+_RESISTING_VERBS = data.words("grammar_words.yaml", "events", "resisting_verbs")
 
 
 @dataclass
@@ -181,8 +183,7 @@ def arguments(m: Mention, *, location_country: str | None, speaker_side: str | N
         head = a.head
         if a.dep_ in ("dobj", "obj") and head.pos_ == "VERB":
             subj = actor_of(_subject(head), **kw)
-            if head.lemma_.lower() in {"repel", "repulse", "thwart", "slow", "halt", "stop",
-                                        "fend", "beat", "hold", "face", "endure", "survive", "suffer", "contain"}:
+            if head.lemma_.lower() in _RESISTING_VERBS:
                 a2 = a2 or subj
             elif a1 is None:
                 a1 = subj

@@ -20,15 +20,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from .. import data
 from ..nlp import token_lemmas, token_lowers
 from .lexicon import Trigger, lexicon
 from .modality import background, modality
 
-_LOC_PREPS = {"in", "near", "at", "on", "around", "along", "towards", "toward", "outside", "inside",
-              "across", "into", "from", "off", "close", "north", "south", "east", "west", "over",
-              "within", "throughout", "between"}
-_RESULT_VERBS = {"kill", "wound", "injure", "die", "damage", "destroy", "hit", "leave", "flee",
-                 "displace", "hurt", "perish", "burn", "wreck", "collapse", "level"}
+_LOC_PREPS = data.words("grammar_words.yaml", "events", "location_prepositions")
+_RESULT_VERBS = data.words("grammar_words.yaml", "events", "result_verbs")
 
 
 @dataclass
@@ -114,7 +112,7 @@ def _phrase_words(tok: Token) -> set[str]:
     return words
 
 
-_DESTINATION_PREPS = frozenset({"to", "towards", "toward"})
+_DESTINATION_PREPS = data.words("grammar_words.yaml", "events", "destination_prepositions")
 
 
 def _object_ok(tr: Trigger, verb: Token, place_idx: set[int]) -> bool:

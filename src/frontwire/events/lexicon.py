@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
+from .. import data
 
 
 def _yaml(name: str) -> dict[str, Any]:
-    return yaml.safe_load(resources.files("frontwire.data").joinpath(name).read_text("utf-8"))
+    return data.load(name)
 
 
 def _low(words: list[str] | None) -> tuple[str, ...]:

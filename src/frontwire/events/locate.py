@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
+from .. import data
 from ..geo import haversine_km
 from ..model import Location, Place
 from ..nlp import doc_text
@@ -22,6 +23,7 @@ from ..places import place_for
 from .actors import index, word_re
 from .lexicon import lexicon
 
+_PLACE_HEADS = data.words("grammar_words.yaml", "events", "place_head_nouns")
 _PRECISION = {"city": 1, "other": 1, "admin2": 2, "admin1": 2, "region": 2, "country": 3}
 
 
@@ -48,9 +50,7 @@ def _is_actor_position(doc: Doc, p: Place) -> bool:
     if root.dep_ in ("nsubj", "nsubjpass", "poss", "agent"):
         return True
     if root.dep_ in ("compound", "amod") and root.head.pos_ in ("NOUN", "PROPN") and \
-            root.head.lower_ not in ("region", "oblast", "province", "state", "district", "city",
-                                     "town", "village", "area", "border", "line", "front",
-                                     "direction", "sector", "axis"):
+            root.head.lower_ not in _PLACE_HEADS:
         return True
     return root.ent_type_ == "NORP"
 
@@ -157,8 +157,7 @@ def _stray_namesakes(doc: Doc, places: Sequence[Place], sent: Span) -> list[Plac
 _RELATIVE = re.compile(
     r"\b(\d{1,3}) ?(km|kms|kilometres|kilometers|miles)\s+\(?[^()]{0,20}?\)?\s*"
     r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+")
-_BEARING = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
-            "southwest": 225, "west": 270, "northwest": 315}
+_BEARING = {k: int(v) for k, v in data.section("grammar_words.yaml", "events", "bearings").items()}
 
 
 def _relative_anchor(places: Sequence[Place], sent: Span) -> tuple[Place, float, str] | None:

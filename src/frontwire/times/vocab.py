@@ -6,10 +6,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
+from .. import data
 
 
 def alt(words: list[str]) -> str:
@@ -60,9 +59,7 @@ class Vocab:
 
 @functools.lru_cache(maxsize=1)
 def vocab() -> Vocab:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("frontwire.data").joinpath("times.yaml").read_text(encoding="utf-8")
-    )
+    raw: dict[str, Any] = data.load("times.yaml")
     month_of = {w: int(n) for n, ws in raw["months"].items() for w in ws}
     weekday_of = {w: int(n) for n, ws in raw["weekdays"].items() for w in ws}
     return Vocab(
