@@ -28,7 +28,7 @@ def text(name: str) -> str:
                             origin=f"data/{name}") from exc
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(name: str) -> dict[str, Any]:
     """The parsed mapping of ``data/<name>`` (shared: read it, never change it)."""
     return parse(name, text(name))
