@@ -10,7 +10,7 @@ Nothing is ever downloaded.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import numpy
 import spacy
@@ -106,8 +106,3 @@ def load_model(name: str = "auto") -> Language:
 
 def model_name(nlp: Language) -> str:
     return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
-
-
-def parse(nlp: Language, texts: Iterable[str], *, batch_size: int = 32) -> Iterator[Doc]:
-    """Run the pipeline over texts in batches (``nlp.pipe``)."""
-    yield from nlp.pipe(texts, batch_size=batch_size)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -353,16 +352,3 @@ def resolve(doc: Doc, mentions: list[Mention], *, gazetteer: Gazetteer) -> list[
             feature=e.feature,  # type: ignore[arg-type]
             country=e.country, admin1=e.admin1, lat=e.lat, lon=e.lon, score=c.score))
     return places
-
-
-def place_for(start: int, end: int, places: Sequence[Place], doc: Doc) -> Place | None:
-    """The place a clause's locative phrase names ("near Bakhmut", "in the Luhansk region").
-
-    Looks in the sentence of the span for places introduced by a locative preposition
-    (``data/place_words.yaml``) whose phrase attaches to the span's words or their heads,
-    preferring the most specific (town over region over country) and the nearest. A place
-    that is the subject ("Moscow has mobilized") is an actor, not a location: None.
-    """
-    from .locate import place_for as _place_for
-
-    return _place_for(start, end, places, doc)

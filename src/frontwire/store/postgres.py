@@ -185,8 +185,3 @@ class PostgresStore(Store):
 
     def lock(self, name: str) -> None:
         self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"frontwire.{name}"])
-
-
-def open_postgres(url: str, *, read_only: bool = False) -> PostgresStore:
-    """Open (and create or migrate, unless read-only) the frontwire tables on a server."""
-    return PostgresStore(url, read_only=read_only)
