@@ -58,6 +58,15 @@ class ModelError(FrontwireError):
     code = "FW200"
 
 
+class GazetteerCacheCorrupt(ModelError):
+    """The gazetteer index in the cache dir is not one this version wrote (garbage, truncated,
+    another version's, or planted by someone who can write that dir). Nothing in it is run:
+    it is deleted and rebuilt on load. Seen by a user only if the rebuilt file fails too
+    (a full or failing disk): free space in ``cache_dir`` or point it elsewhere."""
+
+    code = "FW220"
+
+
 class StoreError(FrontwireError):
     """The database cannot be opened or written."""
 

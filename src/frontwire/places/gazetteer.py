@@ -44,6 +44,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from ..errors import GazetteerCacheCorrupt
+
 FORMAT_VERSION = 4  # 4: npz (data only) instead of pickle
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "region", "other")
 _F = {name: i for i, name in enumerate(FEATURES)}
@@ -597,8 +599,7 @@ def _write_index(data: dict[str, Any], target: Path) -> None:
         raise
 
 
-class CorruptIndex(ValueError):
-    """The cache file is not an index this version wrote (garbage, truncated, foreign)."""
+CorruptIndex = GazetteerCacheCorrupt  # the name the loader and tests use
 
 
 def _read_index(path: Path) -> dict[str, Any]:
