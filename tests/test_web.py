@@ -6,6 +6,7 @@ is uvicorn on 127.0.0.1 over a small test database. A screenshot goes to test-ar
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -66,14 +67,19 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from frontwire.api import create_app
-
     path = tmp_path_factory.mktemp("web") / "web.duckdb"
     with open_store(path) as store:
         write_all(store, three_outlets())
         for r in _town_results():  # templated texts: stored one by one, not deduplicated
             store.write(r)
         clusters.recompute(store)
+    yield from _serve(path)
+
+
+def _serve(path: Path):  # type: ignore[no-untyped-def]
+    """Serve the database at ``path`` with uvicorn on 127.0.0.1; yields the base URL."""
+    from frontwire.api import create_app
+
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(path), host="127.0.0.1", port=port,
                                         log_level="warning"))
@@ -93,7 +99,9 @@ def server(tmp_path_factory):
 def page(server):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        pg = browser.new_page(viewport={"width": 1300, "height": 850})
+        # bypass_csp: Playwright's wait_for_function evaluates strings, which the page's CSP
+        # (script-src 'self') forbids; the harness, not the page, needs that.
+        pg = browser.new_page(viewport={"width": 1300, "height": 850}, bypass_csp=True)
         errors: list[str] = []
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
         pg.on("requestfailed", lambda req: errors.append(f"{req.url} failed")
@@ -176,3 +184,70 @@ def test_api_docs_render_offline(page, server):
     assert docs.locator(".opblock").count() >= 8
     assert failed == []
     ctx.close()
+
+
+# -- hostile input: what feeds and files carry must stay text on the page ---------------------
+
+HOSTILE_TITLE = 'Kherson <img src=x onerror="window.__pwned=1;alert(1)"> report'
+HOSTILE_TEXT = ("Russian forces shelled Kherson on 3 March 2023, killing two civilians, the "
+                "regional governor said. <script>window.__pwned=2</script> Residents said "
+                "<b onmouseover=alert(3)>bold</b> claims spread online.")
+
+
+def test_hostile_record_stays_text_in_the_browser(tmp_path, pipeline, page):
+    """A JSONL record with a javascript: URL, markup in its title, source and text goes through
+    the real ingest into DuckDB; the page shows it as text, links nothing, runs nothing."""
+    from frontwire import jobs
+
+    records = [
+        {"id": "hostile", "url": "javascript:alert(document.domain)", "title": HOSTILE_TITLE,
+         "source": "<img src=x onerror=alert(4)>Evil Wire", "published": "2023-03-03",
+         "text": HOSTILE_TEXT},
+        {"id": "benign", "url": "https://news.example/odesa", "title": "Odesa report",
+         "source": "Odesa Daily", "published": "2023-03-05",
+         "text": "Russian drones struck Odesa on 5 March 2023, killing one person, the "
+                 "city's mayor said on Sunday."},
+    ]
+    src = tmp_path / "hostile.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = tmp_path / "hostile.duckdb"
+    with open_store(db) as store:
+        summary = jobs.ingest([str(src)], store=store, pipeline=pipeline)
+        assert summary.stored == 2, summary.rejected
+    server = _serve(db)
+    base = next(server)
+    # Without the page's CSP, so that app.js's own rendering is what is tested (the CSP is a
+    # second wall, checked by its header below). The module's browser is reused.
+    ctx = page.context.browser.new_context(viewport={"width": 1300, "height": 850},
+                                           bypass_csp=True)
+    try:
+        pg = ctx.new_page()
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        response = pg.goto(base + "/")
+        assert response is not None
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        pg.wait_for_selector("body[data-ready='1']", state="attached", timeout=15_000)
+        events = pg.evaluate("fetch('/events?limit=50').then(r => r.json())"
+                             ".then(b => b.items.map(e => [e.id, e.article_id]))")
+        by_article = {a: e for e, a in events}
+        assert {"hostile", "benign"} <= set(by_article), events
+        pg.evaluate(f"showEvent({by_article['hostile']!r})")
+        pg.wait_for_selector("#panel .article", timeout=10_000)
+        panel = pg.inner_text("#panel")
+        assert HOSTILE_TITLE in panel  # the markup is shown, as text
+        assert "<script>window.__pwned=2</script>" in panel
+        assert "<img src=x onerror=alert(4)>Evil Wire" in panel
+        assert pg.locator("#panel img, #panel script, #panel b, #panel [onerror]").count() == 0
+        assert pg.locator("#panel a").count() == 0  # javascript: is no link at all
+        # the benign article's https URL is a link, opened without the opener
+        pg.evaluate(f"showEvent({by_article['benign']!r})")
+        pg.wait_for_selector("#panel a[href='https://news.example/odesa']", timeout=10_000)
+        rel = pg.get_attribute("#panel a", "rel") or ""
+        assert {"noopener", "noreferrer"} <= set(rel.split())
+        assert pg.locator("a[href^='javascript:' i]").count() == 0
+        assert pg.evaluate("window.__pwned") is None
+        assert dialogs == []
+    finally:
+        ctx.close()
+        next(server, None)

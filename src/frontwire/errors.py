@@ -123,6 +123,15 @@ class NlpFailed(FrontwireError):
     code = "FW201"
 
 
+class GazetteerCacheCorrupt(ModelError):
+    """The gazetteer index in the cache dir is not one this version wrote (garbage, truncated,
+    another version's, or planted by someone who can write that dir). Nothing in it is run:
+    it is deleted and rebuilt on load; a user sees this only if the rebuilt file fails too.
+    Fix: free space in ``cache_dir`` (a full or failing disk), or point it elsewhere."""
+
+    code = "FW220"
+
+
 # -- FW3xx: stores ---------------------------------------------------------------------------
 
 

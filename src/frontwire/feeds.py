@@ -57,8 +57,16 @@ def read_feed_list(path: str | Path) -> list[str]:
 @dataclass
 class Fetched:
     status: int
-    text: str
+    text: str  # httpx's decoding (header charset, else UTF-8): for robots.txt only
     headers: dict[str, str]
+    content: bytes = b""  # the body as sent: pages and feeds decode it by what it declares
+
+    def page_text(self, *, origin: str) -> str:
+        """An HTML page's text: BOM, header charset, <meta charset>, then a detector."""
+        from .ingest.decode import decode_bytes
+
+        return decode_bytes(self.content, origin=origin, html=True,
+                            content_type=self.headers.get("content-type"))
 
 
 class Fetcher:
@@ -132,7 +140,7 @@ class Fetcher:
             if r.status_code in RETRY_STATUS:
                 last_error = f"HTTP {r.status_code}"
                 continue
-            return Fetched(r.status_code, r.text, dict(r.headers))
+            return Fetched(r.status_code, r.text, dict(r.headers), r.content)
         raise FetchError(f"{last_error} after {tries} attempt(s); the server may be down or "
                          f"slow, it is tried again at the next poll", origin=url)
 
@@ -226,7 +234,8 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
             summary.problems.append(Rejection(origin=feed_url, stage="feed", code=FetchError.code,
                                               message=f"answered HTTP {got.status}"))
             continue
-        parsed = feedparser.parse(got.text)
+        # Bytes and headers: feedparser honours the XML declaration and the header charset.
+        parsed = feedparser.parse(got.content, response_headers=got.headers)
         if parsed.bozo and not parsed.entries:
             reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or \
                 str(parsed.get("bozo_exception", "not RSS or Atom"))
@@ -257,7 +266,8 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
                 continue
             seen.add(link)
             try:
-                articles.append(article_from_html(page.text, origin=link, url=link,
+                html = page.page_text(origin=link)
+                articles.append(article_from_html(html, origin=link, url=link,
                                                   published=_entry_date(entry),
                                                   title=entry.get("title")))
             except InputError as exc:

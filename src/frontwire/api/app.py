@@ -485,9 +485,19 @@ def create_app(db_path: str | Path, *, token: str | None = None,
     static = Path(str(resources.files("frontwire.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
 
+    # A second wall behind app.js's text-only rendering: scripts only from this server (no
+    # inline handlers such as onerror=, no javascript: URLs), no plugins, no <base> rewrite.
+    # Styles stay inline-able (Leaflet positions tiles with style attributes); images may come
+    # from the operator's tile server, whatever its host.
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data: http: https:; connect-src 'self'; object-src 'none'; "
+           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
-        return FileResponse(static / "index.html", media_type="text/html")
+        return FileResponse(static / "index.html", media_type="text/html",
+                            headers={"Content-Security-Policy": csp,
+                                     "X-Content-Type-Options": "nosniff"})
 
     app.state.store = store
     app.router.add_event_handler("shutdown", store.close)

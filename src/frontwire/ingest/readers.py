@@ -129,7 +129,7 @@ def read_document(data: bytes, *, origin: str, kind: str | None,
                   published: date | None = None) -> Iterator[Article | Rejection]:
     """One file's (or stdin's) bytes -> articles. ``kind`` None means sniff the content."""
     try:
-        text = decode_bytes(data, origin=origin)
+        text = decode_bytes(data, origin=origin, html=None if kind is None else kind == "html")
         kind = kind or _sniff(text)
         if kind == "jsonl":
             yield from read_jsonl(text, origin=origin, published=published)

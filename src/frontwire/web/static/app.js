@@ -12,13 +12,29 @@ const COLORS = {
   "Riots": "#bcbd22",
   "Strategic developments": "#2ca02c",
 };
-const colorOf = (t) => COLORS[t] || "#7f7f7f";
+// Own keys only: an event type such as "constructor" must not reach a style attribute.
+const colorOf = (t) => (Object.hasOwn(COLORS, t) ? COLORS[t] : "#7f7f7f");
 
 const state = { filters: {}, brush: null, timeline: [], reqId: 0 };
 const $ = (sel) => document.querySelector(sel);
 
-function esc(s) {
-  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+// Titles, URLs, source names, evidence, actors, places and claim text come from feeds and files
+// nobody vetted: they reach the page only as text nodes (append/textContent), never as markup,
+// and a link is made only for an absolute http(s) URL (no javascript:, data:, relative tricks).
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const c of children) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+function safeHref(u) {
+  try {
+    const url = new URL(String(u));
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;  // relative, empty or malformed: shown as text
+  }
 }
 
 async function getJSON(path, params) {
@@ -90,7 +106,7 @@ async function loadMap() {
       for (const c of grid.items) {
         const size = 18 + Math.min(40, Math.log2(c.count) * 4);
         L.marker([c.lat, c.lon], {
-          icon: L.divIcon({ className: "agg-marker", html: `<div class="agg" style="background:${colorOf(c.event_type)};width:${size}px;height:${size}px">${c.count}</div>`, iconSize: [size, size] }),
+          icon: L.divIcon({ className: "agg-marker", html: `<div class="agg" style="background:${colorOf(c.event_type)};width:${size}px;height:${size}px">${Number(c.count)}</div>`, iconSize: [size, size] }),
         }).on("click", () => map.setView([c.lat, c.lon], Math.min(map.getZoom() + 3, 12))).addTo(aggLayer);
       }
       $("#status").textContent = `${total.toLocaleString()} events in view (aggregated; zoom in for single events)`;
@@ -188,55 +204,66 @@ svg.addEventListener("dblclick", () => {
 function highlight(text, spans) {
   // Non-overlapping spans, earliest first; evidence wins over a claim span it overlaps.
   const sorted = spans.slice().sort((a, b) => a.start - b.start || (a.kind === "evidence" ? -1 : 1));
-  let out = "", pos = 0;
+  const out = document.createDocumentFragment();
+  let pos = 0;
   for (const s of sorted) {
     if (s.start < pos) continue;
-    out += esc(text.slice(pos, s.start)) + `<mark class="${s.kind}">${esc(text.slice(s.start, s.end))}</mark>`;
+    out.append(text.slice(pos, s.start),
+               el("mark", { class: s.kind === "claim" ? "claim" : "evidence" }, text.slice(s.start, s.end)));
     pos = s.end;
   }
-  return out + esc(text.slice(pos));
+  out.append(text.slice(pos));
+  return out;
+}
+
+function sourceItem(s) {
+  const href = s.url ? safeHref(s.url) : null;
+  const label = s.source || s.url || "?";
+  if (!href) return el("li", null, label, s.url && s.source ? ` (${s.url})` : null);
+  return el("li", null, el("a", { href, rel: "noopener noreferrer", target: "_blank" }, label));
+}
+
+function clusterBlock(c) {
+  const out = document.createDocumentFragment();
+  out.append(el("h3", null, `Cluster: ${Number(c.n_sources)} source(s), ${Number(c.n_articles)} article(s)`),
+             el("ul", { class: "sources" }, ...(c.sources || []).map((s) => el("li", null, s))));
+  const sides = Object.entries(c.claimants || {}).map(([side, names]) => el("li", null, `${side}: ${names.join(", ")}`));
+  if (sides.length) out.append(el("h4", null, "Claimants by side"), el("ul", null, ...sides));
+  const conflicts = Object.entries(c.conflicts || {}).map(([k, vs]) => el("li", { class: "conflict" },
+    `${k}: ${vs.map((v) => `${v.value}${v.claimed_by.length ? ` (${v.claimed_by.join(", ")})` : ""}`).join(" vs ")}`));
+  if (conflicts.length) out.append(el("h4", null, "Conflicting details"), el("ul", null, ...conflicts));
+  return out;
 }
 
 async function showEvent(id) {
   const panel = $("#panel");
-  panel.innerHTML = "<p class='hint'>loading…</p>";
+  panel.replaceChildren(el("p", { class: "hint" }, "loading…"));
   try {
     const ev = await getJSON(`/events/${encodeURIComponent(id)}`);
     const art = await getJSON(`/articles/${encodeURIComponent(ev.article_id)}`);
     const spans = ev.evidence.map((v) => ({ ...v, kind: "evidence" }));
     if (ev.claim) spans.push({ start: ev.claim.start, end: ev.claim.end, kind: "claim" });
-    const actor = (n, c) => (n ? `${esc(n)}${c ? " (" + esc(c) + ")" : ""}` : "—");
-    let cluster = "";
-    if (ev.cluster) {
-      const c = ev.cluster;
-      const sides = Object.entries(c.claimants || {}).map(([side, names]) => `<li>${esc(side)}: ${names.map(esc).join(", ")}</li>`).join("");
-      const conflicts = Object.entries(c.conflicts || {}).map(([k, vs]) =>
-        `<li class="conflict">${esc(k)}: ${vs.map((v) => `${esc(v.value)}${v.claimed_by.length ? " (" + v.claimed_by.map(esc).join(", ") + ")" : ""}`).join(" vs ")}</li>`).join("");
-      cluster = `<h3>Cluster: ${c.n_sources} source(s), ${c.n_articles} article(s)</h3>
-        <ul class="sources">${(c.sources || []).map((s) => `<li>${esc(s)}</li>`).join("")}</ul>
-        ${sides ? `<h4>Claimants by side</h4><ul>${sides}</ul>` : ""}
-        ${conflicts ? `<h4>Conflicting details</h4><ul>${conflicts}</ul>` : ""}`;
-    }
-    panel.innerHTML = `
-      <h2 style="color:${colorOf(ev.event_type)}">${esc(ev.event_type)}</h2>
-      <dl>
-        <dt>Sub-type</dt><dd>${esc(ev.sub_event_type || "—")}</dd>
-        <dt>Date</dt><dd>${esc(ev.date_start || "unknown")}${ev.date_end && ev.date_end !== ev.date_start ? " – " + esc(ev.date_end) : ""}</dd>
-        <dt>Place</dt><dd>${esc(ev.location_name || "—")}${ev.country ? ", " + esc(ev.country) : ""}</dd>
-        <dt>Actor 1</dt><dd>${actor(ev.actor1_name, ev.actor1_country)}</dd>
-        <dt>Actor 2</dt><dd>${actor(ev.actor2_name, ev.actor2_country)}</dd>
-        <dt>Fatalities</dt><dd>${ev.fatalities ?? "not reported"}</dd>
-        <dt>Claimed by</dt><dd class="claimant">${esc(ev.claimed_by || "—")}</dd>
-      </dl>
-      <h3>Sources of this article</h3>
-      <ul>${ev.sources.map((s) => `<li>${s.url ? `<a href="${esc(s.url)}" rel="noopener noreferrer" target="_blank">${esc(s.source || s.url)}</a>` : esc(s.source || "?")}</li>`).join("")}</ul>
-      ${cluster}
-      <h3>${esc(art.title || "Article")}</h3>
-      <div class="article">${highlight(art.text, spans)}</div>`;
+    const actor = (n, c) => (n ? `${n}${c ? ` (${c})` : ""}` : "—");
+    const dated = `${ev.date_start || "unknown"}${ev.date_end && ev.date_end !== ev.date_start ? ` – ${ev.date_end}` : ""}`;
+    const rows = [["Sub-type", ev.sub_event_type || "—"], ["Date", dated],
+                  ["Place", `${ev.location_name || "—"}${ev.country ? `, ${ev.country}` : ""}`],
+                  ["Actor 1", actor(ev.actor1_name, ev.actor1_country)],
+                  ["Actor 2", actor(ev.actor2_name, ev.actor2_country)],
+                  ["Fatalities", ev.fatalities ?? "not reported"]];
+    const dl = el("dl", null);
+    for (const [k, v] of rows) dl.append(el("dt", null, k), el("dd", null, v));
+    dl.append(el("dt", null, "Claimed by"), el("dd", { class: "claimant" }, ev.claimed_by || "—"));
+    const title = el("h2", null, ev.event_type);
+    title.style.color = colorOf(ev.event_type);
+    panel.replaceChildren(title, dl, el("h3", null, "Sources of this article"),
+                          el("ul", null, ...ev.sources.map(sourceItem)),
+                          ev.cluster ? clusterBlock(ev.cluster) : "",
+                          el("h3", null, art.title || "Article"),
+                          el("div", { class: "article" }, highlight(art.text, spans)));
     const first = panel.querySelector("mark.evidence");
     if (first) first.scrollIntoView({ block: "center" });
   } catch (err) {
-    panel.innerHTML = `<p class="conflict">error: ${esc(err.message)}</p>`;
+    panel.replaceChildren(el("p", { class: "conflict" }, `error: ${err.message}`));
   }
 }
 
@@ -275,7 +302,11 @@ async function start() {
     o.value = t.event_type; o.textContent = `${t.event_type} (${t.count})`;
     select.appendChild(o);
   }
-  $("#legend").innerHTML = Object.entries(COLORS).map(([t, c]) => `<span style="--c:${c}">${esc(t)}</span>`).join("");
+  $("#legend").replaceChildren(...Object.entries(COLORS).map(([t, c]) => {
+    const item = el("span", null, t);
+    item.style.setProperty("--c", c);
+    return item;
+  }));
   if (summary.located) {
     const pad = 0.5;
     map.fitBounds([[summary.south - pad, summary.west - pad], [summary.north + pad, summary.east + pad]], { maxZoom: 8 });
