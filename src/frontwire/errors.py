@@ -52,6 +52,12 @@ class InputTooLarge(InputError):
     code = "FW106"
 
 
+class FetchError(FrontwireError):
+    """A page or feed could not be fetched (after retries), or answered an error status."""
+
+    code = "FW110"
+
+
 class ModelError(FrontwireError):
     """The spaCy pipeline cannot be loaded."""
 
@@ -96,3 +102,94 @@ class StageError(FrontwireError):
     """A pipeline stage failed on one article (a bug, reported, the batch goes on)."""
 
     code = "FW900"
+
+
+# -- faults: dead workers (FW700-FW719), polite fetching that remembers (FW710-FW719) ------
+
+
+class WorkerDied(FrontwireError):
+    """A worker process of ``--workers`` died (killed, or out of memory) on a batch.
+
+    Cause: the batch was run again alone in a fresh worker and its worker died again, so an
+    article in it kills the process (often: too little memory for it). Its articles are
+    rejected with this code; the run goes on. Fix: fewer ``--workers`` or more memory, and
+    look at the article(s) named.
+    """
+
+    code = "FW700"
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt forbids frontwire this URL; it is not asked for again."""
+
+    code = "FW710"
+
+
+class HostDeferred(FetchError):
+    """A host asked us to wait (``Retry-After``, ``Crawl-delay``) longer than a poll waits.
+
+    Cause: the server answered 429/503 with ``Retry-After``, or its robots.txt crawl delay
+    leaves no turn now. Nothing to fix: the page is tried again at a later poll.
+    """
+
+    code = "FW711"
+
+
+class GaveUp(FetchError):
+    """A page failed transiently (5xx, timeout, store busy) at every poll up to the bound.
+
+    Cause: the server kept failing. The link is then remembered as seen and not asked for
+    again; fix the cause and ingest the page by hand if it matters.
+    """
+
+    code = "FW712"
+
+
+class SystemicFailure(FrontwireError):
+    """The run cannot go on: every article would fail the same way, so it stops.
+
+    Library code raises a subclass; the CLI prints it as one line and exits non-zero.
+    What was stored before is kept.
+    """
+
+    code = "FW800"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in worker processes and re-raised in the parent: keep the origin.
+        return (_rebuild, (type(self), self.message, self.origin))
+
+
+def _rebuild(cls: type[FrontwireError], message: str, origin: str | None) -> FrontwireError:
+    return cls(message, origin=origin)
+
+
+class OutOfMemory(SystemicFailure):
+    """A stage raised MemoryError. Fix: fewer ``--workers``, smaller inputs or more memory."""
+
+    code = "FW801"
+
+
+class RepeatedFailure(SystemicFailure):
+    """The first articles of a run all failed in one stage with the same error.
+
+    Cause: the model or a stage is broken (a model that loads but fails on every text, a
+    bug), not the articles. Fix: check ``--model`` / reinstall, or report the bug.
+    """
+
+    code = "FW802"
+
+
+class WorkersKeepDying(SystemicFailure):
+    """Worker processes died on several batches in a row, each run alone.
+
+    Cause: the workers cannot run at all (out of memory loading the model, killed by the
+    system). Fix: fewer ``--workers`` or more memory.
+    """
+
+    code = "FW803"
+
+
+class BrokenStage(SystemicFailure):
+    """A stage raised ModelError mid-run: the model cannot process text. Fix: the model."""
+
+    code = "FW804"
