@@ -20,7 +20,14 @@ import pytest
 
 import faulty_model
 from frontwire import jobs
-from frontwire.errors import OutOfMemory, RepeatedFailure, SystemicFailure
+from frontwire.errors import (
+    GaveUp,
+    HostDeferred,
+    OutOfMemory,
+    RepeatedFailure,
+    SystemicFailure,
+    WorkerDied,
+)
 from frontwire.feeds import (
     SEEN_DAYS,
     Fetcher,
@@ -78,7 +85,7 @@ def test_a_killed_worker_fails_only_its_batch_and_the_run_finishes(tmp_path):
                           "--db", str(db), "--workers", "2", "--model", str(model)],
                          env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    died = [line for line in run.stderr.splitlines() if "[FW700]" in line]
+    died = [line for line in run.stderr.splitlines() if f"[{WorkerDied.code}]" in line]
     assert [line.split(": ", 2)[1] for line in died] == [f"skipped {src}:3",
                                                           f"skipped {src}:4"], run.stderr
     assert "worker process died" in died[0]
@@ -137,7 +144,7 @@ def test_a_model_that_fails_on_every_text_stops_with_one_line(tmp_path):
                                   "--model", str(model)])
     assert r.exit_code == 1, r.output
     errors = [line for line in r.output.splitlines() if line.startswith("frontwire: error:")]
-    assert len(errors) == 1 and "[FW802]" in errors[0], r.output
+    assert len(errors) == 1 and f"[{RepeatedFailure.code}]" in errors[0], r.output
     assert "the first 5 articles all failed in the nlp stage" in errors[0]
     assert "this test model cannot run" in errors[0]
     assert f"{src}:5" in errors[0]
@@ -159,7 +166,7 @@ def test_failures_after_a_success_are_the_articles_own(pipeline):
 def test_systemic_failures_cross_process_boundaries_whole():
     err = pickle.loads(pickle.dumps(RepeatedFailure("broken", origin="a.jsonl:3")))
     assert isinstance(err, SystemicFailure) and str(err) == "a.jsonl:3: broken"
-    assert err.code == "FW" + "802"
+    assert err.code == RepeatedFailure.code
 
 
 # -- watch: a local news site with faults ----------------------------------------------------
@@ -264,7 +271,7 @@ def test_a_page_that_keeps_failing_is_given_up_after_the_bound(tmp_path, pipelin
             _poll(site, tmp_path / "g.duckdb", pipeline, fetcher)
         finally:
             fetcher.close()
-    assert "given up" in s.problems[0].message and s.problems[0].code == "FW" + "712"
+    assert "given up" in s.problems[0].message and s.problems[0].code == GaveUp.code
     assert site.count("/news/down") == PAGE_TRIES  # then never asked again
 
 
@@ -340,7 +347,7 @@ def test_crawl_delay_longer_than_a_poll_waits_defers_the_page(tmp_path, pipeline
             fetcher.close()
     # robots.txt was the host's one request for the next hour: the feed itself waits.
     assert [p for p, _ in site.hits] == ["/robots.txt"]
-    assert "next turn" in s.problems[0].message and s.problems[0].code == "FW" + "711"
+    assert "next turn" in s.problems[0].message and s.problems[0].code == HostDeferred.code
 
 
 def test_the_seen_set_is_bounded_and_an_old_list_is_read(tmp_path, pipeline, monkeypatch):
