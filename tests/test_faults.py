@@ -11,14 +11,14 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 from typing import Self
 
+import faulty_model
 import pytest
 
-import faulty_model
 from frontwire import jobs
 from frontwire.errors import (
     GaveUp,
@@ -36,7 +36,6 @@ from frontwire.feeds import (
     retry_after,
     save_state,
 )
-from frontwire.model import Article
 from frontwire.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +82,8 @@ def test_a_killed_worker_fails_only_its_batch_and_the_run_finishes(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "FRONTWIRE_BATCH_SIZE": "2"}
     run = subprocess.run([sys.executable, str(Path(faulty_model.__file__)), "ingest", str(src),
                           "--db", str(db), "--workers", "2", "--model", str(model)],
-                         env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+                         env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path,
+                         check=False)
     assert run.returncode == 0, run.stderr
     died = [line for line in run.stderr.splitlines() if f"[{WorkerDied.code}]" in line]
     assert [line.split(": ", 2)[1] for line in died] == [f"skipped {src}:3",
@@ -250,7 +250,8 @@ def test_a_page_that_fails_is_fetched_again_and_stored_at_the_next_poll(tmp_path
         try:
             s1, n1, state = _poll(site, tmp_path / "r.duckdb", pipeline, fetcher)
             assert n1 == 0 and f"{site.base}/news/a" not in state["seen"]
-            assert state["tries"] == {f"{site.base}/news/a": 1}
+            assert [n for n, _ in state["tries"].values()] == [1]
+            assert list(state["tries"]) == [f"{site.base}/news/a"]
             assert "HTTP 503" in s1.problems[0].message
             s2, n2, state = _poll(site, tmp_path / "r.duckdb", pipeline, fetcher)
         finally:
@@ -267,7 +268,7 @@ def test_a_page_that_keeps_failing_is_given_up_after_the_bound(tmp_path, pipelin
         fetcher = Fetcher(timeout=5, min_interval=0, retries=0)
         try:
             for _ in range(PAGE_TRIES):
-                s, _, state = _poll(site, tmp_path / "g.duckdb", pipeline, fetcher)
+                s, _, _ = _poll(site, tmp_path / "g.duckdb", pipeline, fetcher)
             _poll(site, tmp_path / "g.duckdb", pipeline, fetcher)
         finally:
             fetcher.close()
@@ -335,14 +336,14 @@ def test_robots_wildcards_and_crawl_delay_are_obeyed(tmp_path, pipeline):
     assert all(link in state["seen"] for link in disallowed)  # final: not asked again
     # Crawl-delay 0.4 s (longer than min_interval 0) spaces every request to the host.
     assert len(sent) == len(site.hits) >= 4
-    assert all(b - a >= 0.39 for a, b in zip(sent, sent[1:]))
+    assert all(b - a >= 0.39 for a, b in pairwise(sent))
 
 
 def test_crawl_delay_longer_than_a_poll_waits_defers_the_page(tmp_path, pipeline):
     with _Site("User-agent: *\nCrawl-delay: 3600\n", ["/news/a"]) as site:
         fetcher = Fetcher(timeout=5, min_interval=0, retries=0, max_wait=1)
         try:
-            s, _, state = _poll(site, tmp_path / "c.duckdb", pipeline, fetcher)
+            s, _, _ = _poll(site, tmp_path / "c.duckdb", pipeline, fetcher)
         finally:
             fetcher.close()
     # robots.txt was the host's one request for the next hour: the feed itself waits.

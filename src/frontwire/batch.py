@@ -223,7 +223,7 @@ class LocalPool:
                                          Future[list[Result | Rejection]]]]
               ) -> Iterator[Result | Rejection]:
         """The outputs of the oldest batch in flight (all of them, after a worker died)."""
-        chunk, fut = pending[0]
+        _, fut = pending[0]
         try:
             out = fut.result()
         except BrokenProcessPool:

@@ -166,6 +166,8 @@ class Fetcher:
         delay = rules.crawl_delay(self.user_agent) if rules is not None else None
         if delay:
             self._delay[host] = float(delay)
+        elif rules is not None:
+            self._delay.pop(host, None)
         return rules
 
     def allowed(self, url: str) -> bool:
@@ -318,7 +320,8 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
     summary = PollSummary()
     now = fetcher.wall()
     seen = _bounded_seen(state, now)
-    tries: dict[str, int] = state.setdefault("tries", {})
+    # link -> [failed polls, when last]; dated so links that left their feed are dropped
+    tries: dict[str, list[float]] = {k: list(v) for k, v in state.get("tries", {}).items()}
     fetcher.deferred.update({h: float(t) for h, t in state.get("deferred", {}).items()
                              if float(t) > fetcher.deferred.get(h, 0.0)})
     validators: dict[str, dict[str, str]] = state.setdefault("feeds", {})
@@ -331,8 +334,9 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
         if isinstance(exc, HostDeferred):  # nothing was asked: not a failed try
             summary.problems.append(_problem(link, stage, exc))
             return
-        tries[link] = tries.get(link, 0) + 1
-        if tries[link] < PAGE_TRIES:
+        n = int(tries.get(link, [0, now])[0]) + 1
+        tries[link] = [n, now]
+        if n < PAGE_TRIES:
             summary.problems.append(_problem(link, stage, exc))
             return
         settle(link)
@@ -427,6 +431,8 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
 
         update_clusters(store, handled)
     state["seen"] = _prune(seen, now)
-    state["tries"] = {k: n for k, n in tries.items() if k not in seen}
+    cutoff = now - SEEN_DAYS * 86400
+    state["tries"] = {k: [int(n), round(t)] for k, (n, t) in tries.items()
+                      if k not in seen and t >= cutoff}
     state["deferred"] = {h: round(t, 1) for h, t in fetcher.deferred.items() if t > now}
     return summary
