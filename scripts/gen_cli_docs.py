@@ -16,9 +16,10 @@ HEADER = """# Command line
 `frontwire` is a thin layer over the library: each command parses its arguments and calls a
 function that programs can call directly (`frontwire.jobs.ingest`, `frontwire.evaluate.evaluate`,
 `frontwire.store.list_events`, ...). Errors a user can fix print one line naming the file (and
-line) with the fix; exit code 0 when anything was processed, 1 when nothing could be, 2 for a
-usage error. `-` as a path reads standard input. This page is generated from the commands' help
-by `python scripts/gen_cli_docs.py`.
+line) with the fix; exit code 0 when anything was processed, 1 when nothing could be or a
+systemic failure (out of memory, a broken model) stopped the run, 2 for a usage error. `-` as a
+path reads standard input. This page is generated from the commands' help by
+`python scripts/gen_cli_docs.py`.
 """
 
 

@@ -24,12 +24,15 @@ import types
 import typing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Self
 
 from .config import Settings
+from .errors import WorkerDied, WorkersKeepDying
 from .model import (
     Actor,
     Article,
@@ -141,7 +144,18 @@ class LocalPool:
     results come back in input order to the one process that writes. A job of one batch or
     less runs in this process instead, so small ingests do not pay for starting workers.
     At most ``2 * workers`` batches are in flight, so memory stays flat on long inputs.
+
+    A worker that dies (kill -9, the out-of-memory killer) breaks the pool: every batch in
+    flight is lost with it, and which one killed it is unknown. So the pool is restarted and
+    those batches are run again one at a time; a batch whose worker dies again is rejected
+    (each article a ``WorkerDied`` Rejection naming its origin) and the run goes on.
+    ``DEATHS_IN_A_ROW`` such deaths with no batch finishing between them mean the workers
+    cannot run at all: ``WorkersKeepDying`` stops the run.
+    (``concurrent.futures`` rather than ``multiprocessing.Pool``: the latter replaces a dead
+    worker but never fails its task, so the run waited forever.)
     """
+
+    DEATHS_IN_A_ROW = 3
 
     def __init__(self, pipeline: Pipeline, *, workers: int, chunk: int | None = None) -> None:
         self.pipeline = pipeline
@@ -149,7 +163,8 @@ class LocalPool:
         self.nlp = pipeline.nlp
         self.workers = max(1, workers)
         self.chunk = chunk or self.settings.batch_size
-        self._pool: Any = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._deaths = 0  # batches whose worker died again, since the last batch finished
 
     def __enter__(self) -> Self:
         return self
@@ -159,19 +174,21 @@ class LocalPool:
 
     def close(self, *, abort: bool = False) -> None:
         """Stop the workers: let them finish, or (on an error or Ctrl-C) end them at once."""
-        if self._pool is not None:
-            if abort:
-                self._pool.terminate()
-            else:
-                self._pool.close()
-            self._pool.join()
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if abort:
+            # Python 3.14 has pool.terminate_workers(); before it, the processes themselves.
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=abort)
 
-    def _start(self) -> Any:
+    def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker,
-                                  initargs=(self.settings.model, self.settings))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                             initializer=_init_worker,
+                                             initargs=(self.settings.model, self.settings))
         return self._pool
 
     def process(self, articles: Iterable[Article | Rejection]) -> Iterator[Result | Rejection]:
@@ -186,14 +203,79 @@ class LocalPool:
                 for c in (second, *chunks):
                     yield from self.pipeline.process(c)
             return
-        pool = self._start()
-        pending: deque[Any] = deque()
+        pending: deque[tuple[list[Article | Rejection], Future[list[Result | Rejection]]]] = deque()
         for c in _prepend([first, second], chunks):
-            pending.append(pool.apply_async(_work, (c,)))
+            pending.append((c, self._submit(c)))
             if len(pending) >= 2 * self.workers:
-                yield from pending.popleft().get()
+                yield from self._next(pending)
         while pending:
-            yield from pending.popleft().get()
+            yield from self._next(pending)
+
+    def _submit(self, chunk: list[Article | Rejection]) -> Future[list[Result | Rejection]]:
+        try:
+            return self._start().submit(_work, chunk)
+        except BrokenProcessPool as exc:  # broke since the last result was taken
+            lost: Future[list[Result | Rejection]] = Future()
+            lost.set_exception(exc)  # so it is run again with the other batches lost
+            return lost
+
+    def _next(self, pending: deque[tuple[list[Article | Rejection],
+                                         Future[list[Result | Rejection]]]]
+              ) -> Iterator[Result | Rejection]:
+        """The outputs of the oldest batch in flight (all of them, after a worker died)."""
+        _, fut = pending[0]
+        try:
+            out = fut.result()
+        except BrokenProcessPool:
+            outs = self._recover(list(pending))
+            pending.clear()
+            for o in outs:
+                yield from o
+            return
+        pending.popleft()
+        self._deaths = 0
+        yield from out
+
+    def _recover(self, lost: list[tuple[list[Article | Rejection],
+                                        Future[list[Result | Rejection]]]]
+                 ) -> list[list[Result | Rejection]]:
+        """Run the batches of a broken pool again one at a time, in input order."""
+        errors = [fut.exception() for _, fut in lost]  # a broken pool fails all it holds
+        for err in errors:
+            if err is not None and not isinstance(err, BrokenProcessPool):
+                self.close(abort=True)
+                raise err  # a systemic failure in a worker: stop as in a healthy pool
+        failed = [err is not None for err in errors]
+        self.close(abort=True)
+        outs: list[list[Result | Rejection]] = []
+        for (chunk, fut), lost_it in zip(lost, failed):
+            if not lost_it:  # finished before the pool broke
+                outs.append(fut.result())
+                continue
+            try:
+                outs.append(self._start().submit(_work, chunk).result())
+                self._deaths = 0
+            except BrokenProcessPool:
+                self.close(abort=True)
+                self._deaths += 1
+                died = _died(chunk)
+                if self._deaths >= self.DEATHS_IN_A_ROW:
+                    raise WorkersKeepDying(
+                        f"worker processes died on {self._deaths} batches in a row, each run "
+                        f"alone (killed, or out of memory); use fewer --workers or add memory",
+                        origin=died[0].origin if died else None) from None
+                outs.append(died)
+        return outs
+
+
+def _died(chunk: list[Article | Rejection]) -> list[Result | Rejection]:
+    """The Rejections of a batch whose worker died twice (input Rejections pass through)."""
+    return [item if isinstance(item, Rejection) else Rejection(
+        origin=item.origin or item.id or "?", stage="worker", code=WorkerDied.code,
+        message=f"the worker process died (killed, or out of memory) on the batch of "
+                f"{len(chunk)} article(s) holding it, twice; rejected with its batch, the "
+                f"run goes on", article_id=item.id)
+        for item in chunk]
 
 
 def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:

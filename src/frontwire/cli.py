@@ -2,7 +2,8 @@
 
 Errors a user can fix are printed as one line naming the file (and line) and the fix; no
 traceback unless ``--debug``. Exit codes: 0 success (some inputs may have been rejected),
-1 nothing could be processed or an error, 2 usage error.
+1 nothing could be processed, an error, or a systemic failure that stopped the run
+(``SystemicFailure``), 2 usage error.
 """
 
 from __future__ import annotations
@@ -135,6 +136,13 @@ def _limit(d: dict[str, Any], only: str | None, kinds: list[str]) -> dict[str, A
 def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force: bool,
            workers: int | None, model: str | None) -> None:
     """Process articles and store them; re-ingesting the same article is a no-op.
+
+    With --workers, a worker process that dies (killed, out of memory) fails only its batch:
+    the batches it took down are run again one at a time, and a batch whose worker dies
+    again has its articles rejected; the run goes on (exit 0 if anything was stored).
+    A systemic failure stops the run with one error line and exit 1, keeping what was
+    stored: out of memory, the model failing mid-run, the first 5 articles failing in one
+    stage with the same error, or workers dying on 3 batches in a row.
 
     \b
     Examples:

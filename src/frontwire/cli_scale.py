@@ -121,8 +121,16 @@ def watch_cmd(feeds: str, db: str | None, every: float, once: bool, timeout: flo
     """Poll RSS/Atom feeds and ingest the new articles they link to.
 
     FEEDS is a text file of feed URLs, one a line ('#' starts a comment). Pages are fetched
-    politely: robots.txt obeyed, one request per host every --host-interval seconds,
-    retries with backoff, conditional requests for unchanged feeds.
+    politely: robots.txt obeyed (wildcards too), one request per host every --host-interval
+    seconds or its robots.txt Crawl-delay if longer, none before a Retry-After (429/503) has
+    passed, retries with backoff, conditional requests for unchanged feeds. A host whose next
+    turn is over 60 s away is left to a later poll.
+
+    A link is remembered only once its article is stored or refused for good (4xx, robots.txt,
+    not an article); one that fails for now (5xx, timeout, busy database) is fetched again at
+    the next polls, at most 5. <db>.feeds.json keeps the links listed or
+    settled in the last 30 days, at most 50,000. A systemic failure (see ingest) stops watch
+    with exit 1 and leaves the state of that poll unsaved.
 
     \b
     Examples:

@@ -201,6 +201,101 @@ class BadQuery(FrontwireError):
     code = "FW600"
 
 
+# -- FW7xx: runs and workers ----------------------------------------------------------------
+
+
+class SystemicFailure(FrontwireError):
+    """The run cannot go on: every article would fail the same way, so it stops.
+
+    Library code raises a subclass; the CLI prints it as one line and exits non-zero.
+    What was stored before is kept. Fix: see the subclass's message.
+    """
+
+    code = "FW710"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in worker processes and re-raised in the parent: keep the origin.
+        return (_rebuild, (type(self), self.message, self.origin))
+
+
+def _rebuild(cls: type[FrontwireError], message: str, origin: str | None) -> FrontwireError:
+    return cls(message, origin=origin)
+
+
+class OutOfMemory(SystemicFailure):
+    """A stage raised MemoryError. Fix: fewer ``--workers``, smaller inputs or more memory."""
+
+    code = "FW711"
+
+
+class RepeatedFailure(SystemicFailure):
+    """The first articles of a run all failed in one stage with the same error.
+
+    Cause: the model or a stage is broken (a model that loads but fails on every text, a
+    bug), not the articles. Fix: check ``--model`` / reinstall, or report the bug.
+    """
+
+    code = "FW712"
+
+
+class BrokenStage(SystemicFailure):
+    """A stage raised ModelError mid-run: the model cannot process text. Fix: the model."""
+
+    code = "FW713"
+
+
+class WorkerDied(FrontwireError):
+    """A worker process of ``--workers`` died (killed, or out of memory) on a batch.
+
+    Cause: the batch was run again alone in a fresh worker and its worker died again, so an
+    article in it kills the process (often: too little memory for it). Its articles are
+    rejected with this code; the run goes on. Fix: fewer ``--workers`` or more memory, and
+    look at the article(s) named.
+    """
+
+    code = "FW700"
+
+
+class WorkersKeepDying(SystemicFailure):
+    """Worker processes died on several batches in a row, each run alone.
+
+    Cause: the workers cannot run at all (out of memory loading the model, killed by the
+    system). Fix: fewer ``--workers`` or more memory.
+    """
+
+    code = "FW701"
+
+
+# -- FW8xx: feeds ---------------------------------------------------------------------------
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt forbids frontwire this URL; it is not asked for again. Fix: none
+    needed (the site's wish); ingest the page by hand if you have the right to."""
+
+    code = "FW810"
+
+
+class HostDeferred(FetchError):
+    """A host asked us to wait (``Retry-After``, ``Crawl-delay``) longer than a poll waits.
+
+    Cause: the server answered 429/503 with ``Retry-After``, or its robots.txt crawl delay
+    leaves no turn now. Fix: nothing to do; the page is tried again at a later poll.
+    """
+
+    code = "FW811"
+
+
+class GaveUp(FetchError):
+    """A page failed transiently (5xx, timeout, store busy) at every poll up to the bound.
+
+    Cause: the server kept failing. The link is then remembered as seen and not asked for
+    again. Fix: the cause on the server's side, then ingest the page by hand if it matters.
+    """
+
+    code = "FW812"
+
+
 # -- FW9xx: bugs ------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ Kept out of ``cli.py`` so tests and notebooks call them directly.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,7 +60,18 @@ def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
                 origins[item.id] = item.origin
             yield item
 
-    for out in pipeline.process(fresh()):
+    def settled(outs: Iterator[Result | Rejection]) -> Iterator[Result | Rejection]:
+        """The outputs; when processing stops the run (a ``SystemicFailure``, Ctrl-C), what
+        was stored so far is clustered first: the next run skips it as already stored."""
+        try:
+            yield from outs
+        except BaseException:
+            if changed:
+                with contextlib.suppress(Exception):  # the original error is the one to tell
+                    update_clusters(store, changed)
+            raise
+
+    for out in settled(pipeline.process(fresh())):
         if isinstance(out, Rejection):
             summary.rejected.append(out)
         else:

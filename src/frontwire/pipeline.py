@@ -4,6 +4,11 @@
 
 A failing article becomes a ``Rejection`` (origin, stage, code, message) and the batch goes
 on, as spaCy's ``Language.pipe`` hands a failing document to an error handler.
+
+A systemic failure is not an article's fault and stops the run with ``SystemicFailure``
+instead of rejecting every article: a MemoryError in any stage, a ModelError raised by a
+stage, or the first ``SYSTEMIC_STREAK`` articles of a run (before any succeeded) all failing
+in the same stage with the same message.
 """
 
 from __future__ import annotations
@@ -19,7 +24,17 @@ from spacy.tokens import Doc
 from . import clean as clean_stage
 from .claims import extract_claims
 from .config import Settings, load_settings
-from .errors import FrontwireError, InputTooLarge, NlpFailed, NothingAfterCleaning, StageError
+from .errors import (
+    BrokenStage,
+    FrontwireError,
+    InputTooLarge,
+    ModelError,
+    NlpFailed,
+    NothingAfterCleaning,
+    OutOfMemory,
+    RepeatedFailure,
+    StageError,
+)
 from .events import extract_events
 from .model import Article, Entity, Rejection, Result
 from .nlp import doc_text, load_model
@@ -27,6 +42,11 @@ from .places import Gazetteer, extract_places, load_gazetteer
 from .times import extract_times
 
 log = logging.getLogger(__name__)
+
+# Identical stage failures, before any article succeeded, that make a run stop as systemic.
+# Five: a broken model fails every text, while a few odd articles in a row rarely fail with
+# the very same message.
+SYSTEMIC_STREAK = 5
 
 
 class Pipeline:
@@ -41,6 +61,8 @@ class Pipeline:
         self.settings = (settings or load_settings()).merged(model=model)
         self.nlp: Language = load_model(self.settings.model)
         self._resources: dict[str, Any] = {}
+        self._succeeded = False  # after one success, failures are the articles' own
+        self._streak: tuple[tuple[str, str], int] = (("", ""), 0)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -84,17 +106,42 @@ class Pipeline:
                 continue
             article, cl = item
             doc = next(docs)
+            origin = article.origin or article.id or "?"
             if isinstance(doc, Rejection):
-                yield Rejection(origin=article.origin or article.id or "?", stage="nlp",
-                                code=doc.code, message=doc.message, article_id=article.id)
+                self._failed(origin, "nlp", doc.message)
+                yield Rejection(origin=origin, stage="nlp", code=doc.code, message=doc.message,
+                                article_id=article.id)
                 continue
             try:
-                yield self.analyze(doc, article=article, cleaned=cl)
+                result = self.analyze(doc, article=article, cleaned=cl)
+            except MemoryError as exc:
+                raise OutOfMemory(_OOM, origin=origin) from exc
+            except ModelError as exc:
+                raise BrokenStage(f"the model failed mid-run: {exc.message}",
+                                  origin=origin) from exc
             except Exception as exc:  # a bug in a stage: report it, keep the batch going
-                log.exception("stage failure on %s", article.origin)
-                yield Rejection(origin=article.origin or article.id or "?", stage="analyze",
-                                code=StageError.code, message=f"internal error: {exc!r}",
-                                article_id=article.id)
+                log.exception("stage failure on %s", origin)
+                message = f"internal error: {exc!r}"
+                self._failed(origin, "analyze", message)
+                yield Rejection(origin=origin, stage="analyze", code=StageError.code,
+                                message=message, article_id=article.id)
+                continue
+            self._succeeded = True
+            yield result
+
+    def _failed(self, origin: str, stage: str, message: str) -> None:
+        """Count a stage failure; raise ``RepeatedFailure`` when the run is broken, not the
+        articles (the first SYSTEMIC_STREAK articles all failed the same way)."""
+        if self._succeeded:
+            return
+        key, n = self._streak
+        n = n + 1 if key == (stage, message) else 1
+        self._streak = ((stage, message), n)
+        if n >= SYSTEMIC_STREAK:
+            raise RepeatedFailure(
+                f"the first {n} articles all failed in the {stage} stage with the same error "
+                f"({message}); the model or a stage is broken, not the articles: check --model "
+                f"or reinstall frontwire", origin=origin)
 
     def _clean(self, article: Article) -> tuple[Article, clean_stage.Cleaned] | Rejection:
         origin = article.origin or article.id or "?"
@@ -113,11 +160,15 @@ class Pipeline:
     def _parse(self, texts: list[str]) -> list[Doc | Rejection]:
         try:
             return list(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
+        except MemoryError as exc:
+            raise OutOfMemory(_OOM) from exc
         except Exception:  # one bad text spoils a pipe batch: retry one by one to isolate it
             out: list[Doc | Rejection] = []
             for t in texts:
                 try:
                     out.append(self.nlp(t))
+                except MemoryError as exc:
+                    raise OutOfMemory(_OOM) from exc
                 except Exception as exc:
                     out.append(Rejection(origin="?", stage="nlp", code=NlpFailed.code,
                                          message=f"spaCy failed: {exc}"))
@@ -152,6 +203,9 @@ class Pipeline:
             places=tuple(places), times=tuple(times), claims=tuple(claims), events=tuple(events),
         )
 
+
+_OOM = ("ran out of memory while processing it; use fewer --workers, split large inputs or "
+        "add memory (what was stored before is kept)")
 
 _DEFAULT: Pipeline | None = None
 
