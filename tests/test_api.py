@@ -12,6 +12,7 @@ from record_helpers import REWRITE, WIRE, result, story_event, three_outlets, wr
 
 from frontwire import clusters
 from frontwire.api import create_app
+from frontwire.errors import PostDisabled
 from frontwire.model import Result, content_id
 from frontwire.store import open_store
 
@@ -177,7 +178,7 @@ def test_bad_requests_get_json_errors_and_change_nothing(client, db, path, param
 
 def test_post_is_off_without_a_token(client):
     r = client.post("/articles", json={"text": "Shelling hit Kherson on Monday."})
-    assert r.status_code == 403 and r.json()["error"]["code"] == "disabled"
+    assert r.status_code == 403 and r.json()["error"]["code"] == PostDisabled.code
 
 
 def test_openapi_docs(client):
