@@ -191,7 +191,16 @@ def _one_of_text_html(schema: dict[str, Any]) -> None:
         schema["properties"][name].pop("default", None)
 
 
-class ArticleIn(BaseModel):
+class ArticleMeta(BaseModel):
+    """An article's metadata: in a JSON body, or in the query beside an HTML or text body."""
+
+    url: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=1000)
+    source: str | None = Field(default=None, max_length=200)
+    published: IsoDate | None = None
+
+
+class ArticleIn(ArticleMeta):
     """An article to process: ``text`` or ``html`` (exactly one), with optional metadata."""
 
     model_config = ConfigDict(json_schema_extra=_one_of_text_html)
@@ -200,10 +209,6 @@ class ArticleIn(BaseModel):
     text: str = Field(default=None, min_length=1)  # type: ignore[assignment]
     html: str = Field(default=None, min_length=1)  # type: ignore[assignment]
     id: str | None = Field(default=None, max_length=200, pattern=r"^[A-Za-z0-9_.:-]+$")
-    url: str | None = Field(default=None, max_length=2000)
-    title: str | None = Field(default=None, max_length=1000)
-    source: str | None = Field(default=None, max_length=200)
-    published: IsoDate | None = None
 
     @model_validator(mode="after")
     def one_body(self) -> ArticleIn:
@@ -232,6 +237,10 @@ def _article_in(content_type: str, raw: bytes, query: Any) -> ArticleIn:
     except UnicodeDecodeError as exc:
         raise BadRequest("the body must be UTF-8") from exc
     try:
+        # Query metadata is checked whatever the body; a JSON body's own fields win over it.
+        meta = ArticleMeta.model_validate(
+            {k: query[k] for k in ArticleMeta.model_fields if k in query}).model_dump(
+                exclude_unset=True)
         if ctype == "application/json":
             try:
                 data = json.loads(body)
@@ -239,8 +248,7 @@ def _article_in(content_type: str, raw: bytes, query: Any) -> ArticleIn:
                 raise BadRequest(f"not JSON: {exc.msg}") from exc
             if not isinstance(data, dict):
                 raise BadRequest("send a JSON object")
-            return ArticleIn.model_validate(data)
-        meta = {k: query[k] for k in ("url", "title", "source", "published") if k in query}
+            return ArticleIn.model_validate({**meta, **data})
         return ArticleIn.model_validate(
             {"html" if ctype == "text/html" else "text": body, **meta})
     except ValidationError as exc:
@@ -279,7 +287,7 @@ def event_filter(
         examples=["36,47,39,49.5"], max_length=100, pattern=BBOX_PATTERN)] = None,
     near: Annotated[str | None, Query(
         description="LAT,LON in degrees; needs km (either alone is a 400)",
-        examples=["49.7,37.6"], max_length=60, pattern=NEAR_PATTERN)] = None,
+        max_length=60, pattern=NEAR_PATTERN)] = None,
     km: Annotated[float | None, Query(gt=0, le=20000, description="radius around near")] = None,
     since: Annotated[IsoDate | None, Query(
         description="events that end on or after this day; not after until (else 400)")] = None,
@@ -449,15 +457,15 @@ def create_app(db_path: str | Path, *, token: str | None = None,
                   "security": [{"bearerToken": []}],
                   "parameters": [
                       {"name": n, "in": "query", "required": False, "schema": sch,
-                       "description": "metadata of a text/html or text/plain body"}
+                       "description": "article metadata (a JSON body's own field wins)"}
                       for n, sch in (("url", {"type": "string", "maxLength": 2000}),
                                      ("title", {"type": "string", "maxLength": 1000}),
                                      ("source", {"type": "string", "maxLength": 200}),
                                      ("published", {"type": "string", "format": "date"}))],
                   "requestBody": {"required": True, "content": {
                       "application/json": {"schema": ArticleIn.model_json_schema()},
-                      "text/html": {"schema": {"type": "string"}},
-                      "text/plain": {"schema": {"type": "string"}}}}})
+                      "text/html": {"schema": {"type": "string", "minLength": 1}},
+                      "text/plain": {"schema": {"type": "string", "minLength": 1}}}}})
     async def post_article(request: Request) -> JSONResponse:
         if token is None:
             raise PostDisabled("POST /articles is off: the operator has not configured a token "
