@@ -38,7 +38,7 @@ def map_case(context: Any, case: Any) -> Any:
         w, s, e, n = bbox.split(",")
         try:
             if float(s) > float(n):
-                q["bbox"] = ",".join((w, n, e, s))
+                q["bbox"] = f"{w},{n},{e},{s}"
         except ValueError:
             pass
     return case
