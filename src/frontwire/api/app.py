@@ -288,7 +288,8 @@ def event_filter(
     near: Annotated[str | None, Query(
         description="LAT,LON in degrees; needs km (either alone is a 400)",
         max_length=60, pattern=NEAR_PATTERN)] = None,
-    km: Annotated[float | None, Query(gt=0, le=20000, description="radius around near, which it needs (else 400)")] = None,
+    km: Annotated[float | None, Query(
+        gt=0, le=20000, description="radius around near, which it needs (else 400)")] = None,
     since: Annotated[IsoDate | None, Query(
         description="events that end on or after this day; not after until (else 400)")] = None,
     until: Annotated[IsoDate | None, Query(
