@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -12,6 +14,8 @@ from record_helpers import REWRITE, WIRE, result, story_event, three_outlets, wr
 
 from frontwire import clusters
 from frontwire.api import create_app
+from frontwire.errors import MethodNotAllowed, PostDisabled
+from frontwire.eventquery import encode_position
 from frontwire.model import Result, content_id
 from frontwire.store import open_store
 
@@ -172,12 +176,41 @@ def test_bad_requests_get_json_errors_and_change_nothing(client, db, path, param
     assert r.status_code == status, r.text
     err = r.json()["error"]
     assert err["status"] == status and err["message"]
+    assert re.fullmatch(r"FW[0-9]{3}", err["code"]) and "details" in err
     assert _state(db) == before
+
+
+def test_wrong_method_says_which_are_allowed(client):
+    r = client.request("TRACE", "/stats/summary")
+    assert r.status_code == 405 and "GET" in r.headers["allow"]
+    assert r.json()["error"]["code"] == MethodNotAllowed.code
+
+
+def test_any_cursor_of_the_declared_format_is_a_position(client):
+    start = encode_position(0, "", "")  # before every key: the first page again
+    assert client.get("/events", params={"cursor": start}).json()["items"] == \
+        client.get("/events").json()["items"]
+    assert client.get("/places", params={"cursor": start}).status_code == 200
+    end = encode_position(9999999, "\uffff", "")
+    assert client.get("/events", params={"cursor": end}).json()["items"] == []
+
+
+def test_openapi_declares_each_error_status(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    one = paths["/events/{event_id}"]["get"]
+    assert {"400", "404", "500", "503"} <= set(one["responses"]) and "422" not in one["responses"]
+    assert one["parameters"][0]["schema"]["pattern"]
+    post = paths["/articles"]["post"]
+    assert {"400", "401", "403", "413", "415", "422"} <= set(post["responses"])
+    err = post["responses"]["415"]["content"]["application/json"]["schema"]["$ref"]
+    assert err.endswith("/ErrorBody")
+    since = next(p for p in paths["/events"]["get"]["parameters"] if p["name"] == "since")
+    assert "date" in json.dumps(since["schema"])
 
 
 def test_post_is_off_without_a_token(client):
     r = client.post("/articles", json={"text": "Shelling hit Kherson on Monday."})
-    assert r.status_code == 403 and r.json()["error"]["code"] == "disabled"
+    assert r.status_code == 403 and r.json()["error"]["code"] == PostDisabled.code
 
 
 def test_openapi_docs(client):

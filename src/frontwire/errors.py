@@ -201,6 +201,104 @@ class BadQuery(FrontwireError):
     code = "FW600"
 
 
+# The REST API: each class names the HTTP status the API answers with; the body carries
+# ``code``.
+
+
+class ApiError(FrontwireError):
+    """An HTTP error the web framework raised that no class below names (e.g. a static file's).
+    Fix: the message says what the server refused; /docs lists every endpoint.
+    """
+
+    code = "FW620"
+    status = 500
+
+    def __init__(self, message: str, *, status: int | None = None, details: object = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status if status is not None else type(self).status
+        self.details = details
+        self.headers = headers
+
+
+class BadRequest(ApiError):
+    """A parameter or body has the wrong type, format or range (the API answers 400).
+
+    Fix: ``details`` names each parameter and the problem; /docs gives every format.
+    """
+
+    code = "FW601"
+    status = 400
+
+
+class TokenMissing(ApiError):
+    """``POST /articles`` came without ``Authorization: Bearer <token>`` (401).
+
+    Fix: send the operator's token in that header.
+    """
+
+    code = "FW602"
+    status = 401
+
+
+class TokenWrong(ApiError):
+    """The bearer token is not the one the server was started with (403). Fix: use that one."""
+
+    code = "FW603"
+    status = 403
+
+
+class PostDisabled(ApiError):
+    """``POST /articles`` is off: the server was started without a token (403).
+
+    Fix: the operator restarts with ``frontwire serve --token-file FILE``.
+    """
+
+    code = "FW604"
+    status = 403
+
+
+class NotFound(ApiError):
+    """No such event, article or path (404). Fix: take ids from /events or /articles answers."""
+
+    code = "FW605"
+    status = 404
+
+
+class MethodNotAllowed(ApiError):
+    """The path exists, the method does not (405). Fix: use a method its ``Allow`` header lists."""
+
+    code = "FW606"
+    status = 405
+
+
+class BodyTooLarge(ApiError):
+    """The request body is over the server's limit (413).
+
+    Fix: send a smaller article, or the operator raises ``frontwire serve --max-body``.
+    """
+
+    code = "FW607"
+    status = 413
+
+
+class UnsupportedMediaType(ApiError):
+    """``POST /articles`` got a Content-Type it cannot read (415).
+
+    Fix: send application/json, text/html or text/plain.
+    """
+
+    code = "FW608"
+    status = 415
+
+
+class InternalError(ApiError):
+    """A bug in the server (500); the server log has the traceback. Fix: report it."""
+
+    code = "FW609"
+    status = 500
+
+
 # -- FW7xx: runs and workers ----------------------------------------------------------------
 
 

@@ -8,8 +8,8 @@ new articles are ingested: a row never moves between pages already served.
 from __future__ import annotations
 
 import base64
-import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -143,19 +143,48 @@ def where(f: EventFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(conds)) if conds else "", params
 
 
+# A cursor is a position in a sort order: ``N.A.B`` with N a number (a date's ordinal, or a
+# row's seq) and A, B two strings in unpadded base64url. Every string that matches the pattern
+# decodes to *some* position, so the API can declare the format exactly and a hand-made cursor
+# means "start after this key", never a server error. (The former base64-of-JSON cursor had no
+# format a schema could state: most strings of its alphabet were not JSON.)
+_B64 = "(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?"
+CURSOR_PATTERN = rf"^[0-9]{{1,7}}\.{_B64}\.{_B64}$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+_FAR = date(9999, 12, 31)  # the sort key of undated events: after every date
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _unb64(part: str) -> str:
+    raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    # Any bytes are a position; NUL is replaced because PostgreSQL refuses it in text.
+    return raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+
+
+def encode_position(n: int, a: str, b: str) -> str:
+    """The cursor for the key (n, a, b)."""
+    return f"{n}.{_b64(a)}.{_b64(b)}"
+
+
+def decode_position(cursor: str) -> tuple[int, str, str]:
+    """(n, a, b) from a cursor; ``BadQuery`` when it does not match ``CURSOR_PATTERN``."""
+    if not _CURSOR.fullmatch(cursor):
+        raise BadQuery("cursor is not one this server gave out; start again without it")
+    n, a, b = cursor.split(".")
+    return int(n), _unb64(a), _unb64(b)
+
+
 def encode_cursor(row: dict[str, Any]) -> str:
-    d = row["date_start"].isoformat() if row.get("date_start") else "9999-12-31"
-    raw = json.dumps([d, row["article_id"], row["event_id"]], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    d = row.get("date_start") or _FAR
+    return encode_position(d.toordinal(), row["article_id"], row["event_id"])
 
 
 def decode_cursor(cursor: str) -> tuple[date, str, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        d, a, i = json.loads(raw)
-        return date.fromisoformat(d), str(a), str(i)
-    except (ValueError, TypeError) as exc:
-        raise BadQuery("cursor is not one this server gave out; start again without it") from exc
+    n, a, i = decode_position(cursor)
+    return date.fromordinal(min(max(n, 1), _FAR.toordinal())), a, i
 
 
 def select_events(store: Store | Reader, f: EventFilter, *, limit: int = 100, cursor: str | None = None,
@@ -227,6 +256,7 @@ def split_event_id(public_id: str) -> tuple[str, str]:
 
 
 __all__ = [
+    "CURSOR_PATTERN",
     "EVENT_COLUMNS",
     "EVENT_FROM",
     "SORT_KEY",
@@ -234,7 +264,9 @@ __all__ = [
     "EventFilter",
     "attach",
     "decode_cursor",
+    "decode_position",
     "encode_cursor",
+    "encode_position",
     "from_clause",
     "select_events",
     "split_event_id",
