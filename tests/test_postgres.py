@@ -221,10 +221,10 @@ def test_watch_state_for_a_server_lives_in_the_user_cache(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     url = "postgresql://ana:s3cret@db.example/news"
     state = load_state(url)
-    state["seen"].append("https://news.example/a")
+    state["seen"]["https://news.example/a"] = "2024-03-05T10:00:00+00:00"
     save_state(url, state)
-    assert load_state(url)["seen"] == ["https://news.example/a"]
-    assert load_state("postgresql://ana@db.example/other")["seen"] == []  # one file per database
+    assert list(load_state(url)["seen"]) == ["https://news.example/a"]
+    assert not load_state("postgresql://ana@db.example/other")["seen"]  # one file per database
     files = [p for p in tmp_path.rglob("*.feeds.json")]
     assert len(files) == 1 and files[0].is_relative_to(tmp_path / "cache")
     assert "s3cret" not in files[0].name
