@@ -124,6 +124,10 @@ def _shown(pg) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_markers_appear_and_page_needs_no_internet(page):
+    # fitBounds fires a moveend that reloads the markers after the page says ready: wait for
+    # the status line of the finished load, then for its markers
+    assert _shown(page) == 33
+    page.wait_for_selector(".leaflet-marker-icon", timeout=10_000)
     assert page.locator(".leaflet-marker-icon").count() > 0
     assert _shown(page) == 33  # 31 town events and the two of the Kramatorsk story
     assert page.locator(".leaflet-overlay-pane canvas").count() >= 1  # bundled country outlines
