@@ -175,3 +175,32 @@ def test_process_killed_mid_article_leaves_no_partial_article(tmp_path: Path) ->
         orphans = store.rows("SELECT count(*) AS n FROM entities WHERE article_id NOT IN "
                              "(SELECT id FROM articles)")[0]["n"]
         assert orphans == 0
+
+
+def test_overlapping_leases_still_let_go_of_the_file(tmp_path: Path) -> None:
+    """Two threads whose uses of the file always overlap (a busy API) must not keep it for
+    ever: after max_hold a new use waits for the others, the file is let go and retaken."""
+    import threading
+
+    store = DuckDBStore(tmp_path / "busy.duckdb", max_hold=0.3)
+    seen: list[object] = []
+    stop = threading.Event()
+
+    def busy(offset: float) -> None:
+        time.sleep(offset)
+        while not stop.is_set():
+            with store.hold() as con:
+                seen.append(con)
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=busy, args=(d,)) for d in (0.0, 0.025)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 20
+    while len({id(c) for c in seen}) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    store.close()
+    assert len({id(c) for c in seen}) >= 3

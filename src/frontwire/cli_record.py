@@ -114,10 +114,8 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
             token = Path(token_file).read_text(encoding="utf-8").strip() or None
         except OSError as exc:
             _fail(f"{token_file}: cannot read the token file ({exc.strerror})")
-    from .store import describe, is_postgres_url, open_store
+    from .store import describe
 
-    if not is_postgres_url(db) and not Path(db).exists():
-        open_store(db).close()  # a live map may start before its writer: an empty database
     app = create_app(db, token=token, tile_url=tile_url, max_body=max_body)
     click.echo(f"serving {describe(db)} on http://{host}:{port}/ (docs: /docs; POST /articles "
                f"{'on' if token else 'off'})", err=True)

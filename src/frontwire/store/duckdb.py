@@ -138,6 +138,8 @@ class DuckDBStore(Store):
         self._mutex = threading.RLock()
         self._changed = threading.Condition(self._mutex)
         self._reaping = False    # a thread waits to let go of the file (see _reap)
+        self._released = 0       # how often the file was let go (waiters watch it change)
+        self._local = threading.local()  # per thread: how many of its leases are open
         with self.hold():
             if not read_only:
                 self.migrate()
@@ -149,22 +151,30 @@ class DuckDBStore(Store):
     @contextmanager
     def hold(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The open connection for the block; the file is taken if needed and kept meanwhile."""
+        outer = not getattr(self._local, "depth", 0)
         with self._mutex:
+            if outer and self._con is not None and self._overdue():
+                # Threads whose leases overlap without pause (a busy API) would keep the file
+                # for ever: a new one waits for the others to finish and the file to be let go.
+                seen = self._released
+                self._changed.wait_for(lambda: self._released != seen or self._closed)
             if self._closed:
                 raise StoreError("the store is closed", origin=self.path)
             if self._con is None:
                 self._con = self._open()
                 self._taken = time.monotonic()
             self._users += 1
+            self._local.depth = getattr(self._local, "depth", 0) + 1
             con = self._con
         try:
             yield con
         finally:
             with self._mutex:
+                self._local.depth -= 1
                 self._users -= 1
                 if self._users == 0:
                     self._idle_since = time.monotonic()
-                    if self._idle_since - self._taken >= self.max_hold:
+                    if self._overdue():
                         self._let_go()
                         self._not_before = self._idle_since + _GAP
                     elif not self._reaping:
@@ -172,6 +182,9 @@ class DuckDBStore(Store):
                         threading.Thread(target=self._reap, daemon=True,
                                          name=f"frontwire-duckdb-{id(self):x}").start()
                     self._changed.notify_all()
+
+    def _overdue(self) -> bool:
+        return time.monotonic() - self._taken >= self.max_hold
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         """Connect, retrying with backoff while another process holds the file."""
@@ -192,6 +205,7 @@ class DuckDBStore(Store):
     def _let_go(self) -> None:
         if self._con is not None:
             con, self._con = self._con, None
+            self._released += 1
             con.close()
 
     def _reap(self) -> None:
