@@ -156,8 +156,12 @@ class DuckDBStore(Store):
             if outer and self._con is not None and self._overdue():
                 # Threads whose leases overlap without pause (a busy API) would keep the file
                 # for ever: a new one waits for the others to finish and the file to be let go.
-                seen = self._released
-                self._changed.wait_for(lambda: self._released != seen or self._closed)
+                if self._users:
+                    seen = self._released
+                    self._changed.wait_for(lambda: self._released != seen or self._closed)
+                else:
+                    self._let_go()
+                    self._not_before = time.monotonic() + _GAP
             if self._closed:
                 raise StoreError("the store is closed", origin=self.path)
             if self._con is None:
@@ -207,6 +211,7 @@ class DuckDBStore(Store):
             con, self._con = self._con, None
             self._released += 1
             con.close()
+            self._changed.notify_all()
 
     def _reap(self) -> None:
         """Let go of the file ``linger`` seconds after the last lease ended (NLP between
