@@ -34,8 +34,7 @@ def generate(path: str | Path, *, events: int, per_article: int = 10, seed: int 
     towns += [(f"City {i}", rnd.uniform(29, 37), rnd.uniform(34, 45), "SY") for i in range(10)]
     towns += [(f"Place {i}", rnd.uniform(10, 18), rnd.uniform(-5, 35), "SD") for i in range(10)]
     n_articles = max(1, events // per_article)
-    with open_store(path) as store:
-        con = store.con
+    with open_store(path) as store, store.hold() as con:
         con.execute("CREATE TEMP TABLE towns (t INTEGER, name VARCHAR, lat DOUBLE, lon DOUBLE, "
                     "country VARCHAR)")
         con.executemany("INSERT INTO towns VALUES (?, ?, ?, ?, ?)",
@@ -85,13 +84,14 @@ def copy_to_postgres(path: str | Path, url: str, *, chunk: int = 50_000) -> floa
     t0 = time.perf_counter()
     open_store(url).close()
     tables = ["articles", "events", "evidence", "event_clusters", "cluster_events"]
-    with open_store(path, read_only=True) as src, psycopg.connect(url) as dst:
+    with open_store(path, read_only=True) as src, src.hold() as src_con, \
+            psycopg.connect(url) as dst:
         for table in tables:
             cols = [r["column_name"] for r in src.rows(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
                 "ORDER BY ordinal_position", [table])]
             quoted = ", ".join(f'"{c}"' for c in cols)
-            cur = src.con.execute(f"SELECT {quoted} FROM {table}")
+            cur = src_con.execute(f"SELECT {quoted} FROM {table}")
             with dst.cursor() as out, out.copy(f"COPY {table} ({quoted}) FROM STDIN") as cp:
                 while rows := cur.fetchmany(chunk):
                     for row in rows:

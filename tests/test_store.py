@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,7 @@ from frontwire.ingest import read_inputs
 from frontwire.errors import SchemaTooNew, StoreLocked, StoreUnwritable
 from frontwire.model import Result
 from frontwire.store import list_articles, list_claims, list_events, list_places, open_store
+from frontwire.store.duckdb import DuckDBStore
 from frontwire.store.schema import LATEST
 
 DATA = Path(__file__).parent / "data"
@@ -84,27 +86,59 @@ def test_unwritable_db_is_a_clear_error(tmp_path: Path, make_path) -> None:
     assert "\n" not in str(err.value)
 
 
-def test_second_process_gets_a_clear_message(tmp_path: Path) -> None:
+def test_second_process_waits_for_the_file_then_gets_a_clear_message(tmp_path: Path) -> None:
+    """A store takes the file only while in use: another process waits for a busy file (and
+    gets FW301 in one line when it stays busy), and opens an idle one at once."""
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
-            import time
+            import sys, time
             from frontwire.store import open_store
             s = open_store({str(db)!r})
-            print("ready", flush=True)
+            with s.hold():  # busy: a long transaction, say
+                print("busy", flush=True)
+                sys.stdin.readline()
+                time.sleep(1.0)
+            print("idle", flush=True)
             time.sleep(60)
-        """)], stdout=subprocess.PIPE, text=True)
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreLocked, match="in use by another process"):
-            open_store(db, read_only=True)
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "busy"
+        with pytest.raises(StoreLocked, match="in use by another process") as err:
+            DuckDBStore(db, read_only=True, wait=0.3)
+        assert "\n" not in str(err.value) and err.value.code == "FW301"
         with pytest.raises(StoreLocked):
-            open_store(db)
+            DuckDBStore(db, wait=0.3)
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        with DuckDBStore(db, read_only=True, wait=20) as store:  # waits out the second
+            assert store.schema_version() == LATEST
+        assert holder.stdout.readline().strip() == "idle"
+        with open_store(db) as store:  # the holder still has its store open, idle
+            store.execute("CREATE TABLE IF NOT EXISTS probe (x INTEGER)")
     finally:
         holder.kill()
         holder.wait()
     with open_store(db, read_only=True) as store:  # the file is intact afterwards
         assert store.schema_version() == LATEST
+
+
+def test_store_lets_go_of_the_file_when_idle(tmp_path: Path) -> None:
+    store = DuckDBStore(tmp_path / "idle.duckdb", linger=0.05)
+    try:
+        assert store.execute("SELECT 42").fetchone() == (42,)
+        deadline = time.monotonic() + 10
+        while store.is_held() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not store.is_held()
+        with store.hold():
+            time.sleep(0.1)  # longer than linger: a held block is never let go under it
+            assert store.is_held()
+            assert store.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        store.close()
+    assert not store.is_held()
 
 
 def test_process_killed_mid_article_leaves_no_partial_article(tmp_path: Path) -> None:
@@ -141,3 +175,32 @@ def test_process_killed_mid_article_leaves_no_partial_article(tmp_path: Path) ->
         orphans = store.rows("SELECT count(*) AS n FROM entities WHERE article_id NOT IN "
                              "(SELECT id FROM articles)")[0]["n"]
         assert orphans == 0
+
+
+def test_overlapping_leases_still_let_go_of_the_file(tmp_path: Path) -> None:
+    """Two threads whose uses of the file always overlap (a busy API) must not keep it for
+    ever: after max_hold a new use waits for the others, the file is let go and retaken."""
+    import threading
+
+    store = DuckDBStore(tmp_path / "busy.duckdb", max_hold=0.3)
+    seen: list[object] = []
+    stop = threading.Event()
+
+    def busy(offset: float) -> None:
+        time.sleep(offset)
+        while not stop.is_set():
+            with store.hold() as con:
+                seen.append(con)
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=busy, args=(d,)) for d in (0.0, 0.025)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 20
+    while len({id(c) for c in seen}) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    store.close()
+    assert len({id(c) for c in seen}) >= 3

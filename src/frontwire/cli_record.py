@@ -98,7 +98,9 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
     Examples:
       frontwire serve --db news.duckdb
       frontwire serve --db news.duckdb --port 8080 --token-file ~/.frontwire-token
-    Then open http://127.0.0.1:8000/ for the map, /docs for the API.
+    Then open http://127.0.0.1:8000/ for the map, /docs for the API. Writers ('ingest',
+    'watch', 'load') may run on the same DuckDB file meanwhile: each side takes the file only
+    for a moment, and new events show up on the next request.
     """
     import os
 

@@ -168,6 +168,17 @@ class StoreUnreachable(StoreError):
     code = "FW304"
 
 
+class StoreModeConflict(StoreError):
+    """This process already has the DuckDB file open in the other mode (read-only vs writing).
+
+    DuckDB lets one process open a file in one mode at a time: a program opened the same file
+    with ``read_only=True`` and without it and uses both at once. Fix: open it one way (a
+    writing store reads as well), or finish with one store before using the other.
+    """
+
+    code = "FW305"
+
+
 # -- FW4xx, FW5xx: evaluation and configuration ----------------------------------------------
 
 

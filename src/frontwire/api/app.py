@@ -1,9 +1,9 @@
 """The REST API: events, articles, places, claims and timeline over one frontwire database.
 
-Read endpoints open the database read-only (other processes may read it at the same time).
-``POST /articles`` runs the pipeline and stores the result; it exists only when the operator
-configures a token (there is no default token), and then the server holds the database for
-writing. Every value from a request reaches SQL as a parameter; errors are JSON bodies
+Read endpoints open the database read-only; ``POST /articles`` runs the pipeline and stores the
+result, and exists only when the operator configures a token (there is no default token), when
+the database is opened for writing. A DuckDB file is taken only per request (``Store.hold``), so
+``ingest``, ``watch`` and ``load`` can write it while the server runs. Every value from a request reaches SQL as a parameter; errors are JSON bodies
 ``{"error": {"status", "code", "message", "details"}}`` (``ErrorBody``; ``code`` is the FW code of
 an ``errors`` class) with a status that fits (400 bad input, 401/403 token, 404 unknown id,
 413 body too large, 415 media type, 422 unprocessable article, 503 database unavailable), and

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
@@ -84,6 +84,15 @@ class Store(ABC):
         """Whether ``exc`` is a primary-key clash (another writer stored the article first)."""
         return False
 
+    def hold(self) -> AbstractContextManager[Any]:
+        """Keep this store's connection for the block (a transaction, a burst of statements).
+
+        A PostgreSQL store holds its connection for its life, so this does nothing there; a
+        DuckDB store takes the file only for such blocks, so other processes can use it between
+        them, and yields its open connection.
+        """
+        return nullcontext()
+
     def lock(self, name: str) -> None:
         """Serialize writers of ``name`` until the current transaction ends.
 
@@ -96,13 +105,14 @@ class Store(ABC):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """``BEGIN`` ... ``COMMIT``, or ``ROLLBACK`` when the block raises."""
-        self.execute("BEGIN TRANSACTION")
-        try:
-            yield
-        except BaseException:
-            self.execute("ROLLBACK")
-            raise
-        self.execute("COMMIT")
+        with self.hold():
+            self.execute("BEGIN TRANSACTION")
+            try:
+                yield
+            except BaseException:
+                self.execute("ROLLBACK")
+                raise
+            self.execute("COMMIT")
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -167,23 +177,24 @@ class Store(ABC):
         transaction after the rows are inserted, so derived rows commit with the article or not
         at all.
         """
-        self.execute("BEGIN TRANSACTION")
-        try:
-            if self.has_article(result.id):
-                if not replace:
-                    self.execute("ROLLBACK")
-                    return False
-                self._delete(result.id)
-            self._insert(result, origin=origin, model=model)
-            if on_insert is not None:
-                on_insert(self, result)
-            self.execute("COMMIT")
-            return True
-        except Exception as exc:
-            self.execute("ROLLBACK")
-            if self._is_duplicate_key(exc) and not replace:
-                return False  # another writer stored the same article meanwhile
-            raise
+        with self.hold():
+            self.execute("BEGIN TRANSACTION")
+            try:
+                if self.has_article(result.id):
+                    if not replace:
+                        self.execute("ROLLBACK")
+                        return False
+                    self._delete(result.id)
+                self._insert(result, origin=origin, model=model)
+                if on_insert is not None:
+                    on_insert(self, result)
+                self.execute("COMMIT")
+                return True
+            except Exception as exc:
+                self.execute("ROLLBACK")
+                if self._is_duplicate_key(exc) and not replace:
+                    return False  # another writer stored the same article meanwhile
+                raise
 
     def _delete(self, article_id: str) -> None:
         for table in (*CHILD_TABLES, "evidence"):
