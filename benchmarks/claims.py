@@ -11,7 +11,7 @@ Corpora:
    Source, so a system that resolves pronouns to the fullest name is not punished for it.
    Attributions without a Source count for recall, not for speaker accuracy.
 2. The project's own war-reporting gold set (``eval/articles/*.gold.json``) and the worked
-   example (``../shared/examples``), scored by ``frontwire.evaluate.score_claims`` (the rules
+   example (``../shared/examples``), scored by ``frontwire.evaluation.score_claims`` (the rules
    of ``../shared/examples/README.md``).
 
 The baseline: every sentence holding a verb said/says/say is a claim whose text is the whole
@@ -210,7 +210,7 @@ def polnear(nlp: Any, limit: int | None) -> tuple[Tally, Tally, float, int] | No
 
 def gold_sets(nlp: Any, paths: list[Path]) -> dict[str, dict[str, Any]]:
     from frontwire.claims import extract_claims
-    from frontwire.evaluate import score_claims
+    from frontwire.evaluation import score_claims
 
     try:
         from frontwire.clean import clean

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from frontwire import clusters
+from frontwire.record import clusters
 from frontwire.store import open_store
 
 TYPES = [("Explosions/Remote violence", 0.55), ("Battles", 0.25), ("Violence against civilians",

@@ -1,5 +1,5 @@
 """Events benchmark: the project's own gold set (eval/events) and, when present, the shared
-Bakhmut example, scored with ``frontwire.evaluate.score`` (the rules of
+Bakhmut example, scored with ``frontwire.evaluation.score`` (the rules of
 ../shared/examples/README.md).
 
 Each article goes through the whole ``frontwire.Pipeline`` (clean -> spaCy -> places -> times
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    from frontwire.evaluate import Score, load_gold, score
+    from frontwire.evaluation import Score, load_gold, score
     from frontwire.pipeline import Pipeline
 
     paths = [Path(p) for p in args.gold] or sorted(EVAL.glob("*.gold.json"))

@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import generate
 
 from frontwire import jobs
-from frontwire.batch import LoadSummary, store_result
-from frontwire.clusters import update as update_clusters
+from frontwire.jobs.batch import LoadSummary, store_result
 from frontwire.model import Result
 from frontwire.pipeline import Pipeline
+from frontwire.record.clusters import update as update_clusters
 from frontwire.store import open_store
 
 

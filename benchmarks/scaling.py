@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import generate, write_jsonl
 
-from frontwire.batch import LocalPool, run_batch
 from frontwire.ingest import read_jsonl
+from frontwire.jobs.batch import LocalPool, run_batch
 from frontwire.model import Article
 from frontwire.pipeline import Pipeline
 

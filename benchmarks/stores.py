@@ -30,12 +30,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import generate
 
-from frontwire import clusters, dedup
-from frontwire.eventquery import EventFilter, select_events
 from frontwire.ingest import read_jsonl
 from frontwire.model import Article, Result
 from frontwire.pipeline import Pipeline
+from frontwire.record import clusters, dedup
 from frontwire.store import list_claims, list_events, list_sources, open_store
+from frontwire.store.filters import EventFilter, select_events
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 5) -> float:

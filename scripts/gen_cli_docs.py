@@ -14,7 +14,7 @@ from frontwire.cli import main
 HEADER = """# Command line
 
 `frontwire` is a thin layer over the library: each command parses its arguments and calls a
-function that programs can call directly (`frontwire.jobs.ingest`, `frontwire.evaluate.evaluate`,
+function that programs can call directly (`frontwire.jobs.ingest`, `frontwire.evaluation.evaluate`,
 `frontwire.store.list_events`, ...). Errors a user can fix print one line naming the file (and
 line) with the fix; exit code 0 when anything was processed, 1 when nothing could be or a
 systemic failure (out of memory, a broken model) stopped the run, 2 for a usage error. `-` as a

@@ -80,7 +80,7 @@ def three_outlets() -> list[Result]:
 
 def write_all(store, results) -> None:  # type: ignore[no-untyped-def]
     """Store results the way ``jobs.ingest`` does: near-duplicates become sources."""
-    from frontwire import dedup
+    from frontwire.record import dedup
 
     for r in results:
         dup = dedup.find_duplicate(store, r.text, exclude=r.id)

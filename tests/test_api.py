@@ -12,12 +12,12 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 from record_helpers import REWRITE, WIRE, result, story_event, three_outlets, write_all
 
-from frontwire import clusters
 from frontwire.api import create_app
 from frontwire.errors import MethodNotAllowed, PostDisabled
-from frontwire.eventquery import encode_position
 from frontwire.model import Result, content_id
+from frontwire.record import clusters
 from frontwire.store import open_store
+from frontwire.store.filters import encode_position
 
 TOKEN = "s3cret-token-for-tests"
 

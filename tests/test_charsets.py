@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from frontwire.feeds import Fetcher
 from frontwire.ingest import decode_bytes, read_inputs
 from frontwire.ingest.readers import article_from_html
+from frontwire.jobs.feeds import Fetcher
 from frontwire.model import Article
 
 UK = ("Російські війська вночі обстріляли Херсон з артилерії, загинули двоє цивільних мешканців "

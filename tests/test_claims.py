@@ -426,7 +426,7 @@ def test_claim_ids_are_stable_and_prefixed(nlp):
 
 def test_bakhmut_example_claims(nlp, examples_dir):
     """All required gold claims found with the right speaker and channel; precision >= 0.85."""
-    from frontwire.evaluate import score_claims
+    from frontwire.evaluation import score_claims
 
     gold = json.loads((examples_dir / "bakhmut-2023-01-04.gold.json").read_text(encoding="utf-8"))
     text = (examples_dir / gold["article"]["file"]).read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from record_helpers import REWRITE, WIRE, result, story_event, three_outlets, write_all
 
-from frontwire import clusters
 from frontwire.model import Location
+from frontwire.record import clusters
 from frontwire.store import open_store
 
 D = date(2023, 1, 3)

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 from record_helpers import result, story_event, write_all
 
-from frontwire import clusters, dedup
 from frontwire.geo import haversine_km
 from frontwire.model import Location, Result
+from frontwire.record import clusters, dedup
 from frontwire.store import open_store
 
 CLUSTER_COLS = ", ".join(c for c in clusters._COLUMNS)

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from record_helpers import REPRINT, REWRITE, WIRE, result, story_event, write_all
 
-from frontwire import dedup, jobs
+from frontwire import jobs
+from frontwire.record import dedup
 from frontwire.store import open_store
 
 # Real kinds of edits syndicated copy goes through, each with whether it is the same article.

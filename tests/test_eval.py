@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from frontwire.cli import main
 from frontwire.errors import GoldError
-from frontwire.evaluate import haversine_km, load_gold, score
+from frontwire.evaluation import haversine_km, load_gold, score
 
 GOLD_DIR = Path(__file__).parent / "gold"
 GOLD = GOLD_DIR / "border-shelling.gold.json"

@@ -172,7 +172,7 @@ def test_one_event_per_type_place_and_date_keeps_every_evidence_span(nlp, gazett
 # ------------------------------------------------------------------------- acceptance
 
 def _score(pipeline, gold_path: Path):
-    from frontwire.evaluate import evaluate
+    from frontwire.evaluation import evaluate
 
     return evaluate([gold_path], pipeline=pipeline).totals["events"]
 

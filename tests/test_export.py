@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 from record_helpers import three_outlets, write_all
 
-from frontwire import clusters, export, jobs
-from frontwire.eventquery import EventFilter
+from frontwire import jobs
+from frontwire.record import clusters, export
 from frontwire.store import open_store
+from frontwire.store.filters import EventFilter
 
 pd = pytest.importorskip("pandas")
 
@@ -129,7 +130,7 @@ def test_json_geojson_csv_parquet(db, tmp_path):
 @pytest.fixture()
 def cli():
     import frontwire.cli  # noqa: F401  (cli_record is a part of the CLI; load the whole first)
-    from frontwire.cli_record import register
+    from frontwire.cli.record import register
 
     @click.group()
     def main() -> None:

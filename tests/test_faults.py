@@ -28,7 +28,7 @@ from frontwire.errors import (
     SystemicFailure,
     WorkerDied,
 )
-from frontwire.feeds import (
+from frontwire.jobs.feeds import (
     SEEN_DAYS,
     Fetcher,
     load_state,
@@ -117,7 +117,7 @@ class _OutOfMemoryOn(Pipeline):
 
 
 def test_memory_error_in_a_stage_stops_the_run_and_keeps_what_was_stored(tmp_path, pipeline):
-    from frontwire.clusters import _clusters_of
+    from frontwire.record.clusters import _clusters_of
     from frontwire.store import open_store
 
     src = _jsonl(tmp_path / "in.jsonl", [TEXTS[0], TEXTS[1] + " Zaporizhzhia.", TEXTS[2]])
@@ -261,7 +261,7 @@ def test_a_page_that_fails_is_fetched_again_and_stored_at_the_next_poll(tmp_path
 
 
 def test_a_page_that_keeps_failing_is_given_up_after_the_bound(tmp_path, pipeline):
-    from frontwire.feeds import PAGE_TRIES
+    from frontwire.jobs.feeds import PAGE_TRIES
 
     with _Site("User-agent: *\nAllow: /\n", ["/news/down"]) as site:
         site.script["/news/down"] = [(500, {})]
@@ -352,7 +352,7 @@ def test_crawl_delay_longer_than_a_poll_waits_defers_the_page(tmp_path, pipeline
 
 
 def test_the_seen_set_is_bounded_and_an_old_list_is_read(tmp_path, pipeline, monkeypatch):
-    from frontwire import feeds
+    from frontwire.jobs import feeds
 
     with _Site("User-agent: *\nAllow: /\n", ["/news/a"]) as site:
         listed = f"{site.base}/news/a"

@@ -12,7 +12,7 @@ from typing import Self
 
 import pytest
 
-from frontwire.feeds import USER_AGENT, Fetcher, load_state, parse_every, poll, save_state
+from frontwire.jobs.feeds import USER_AGENT, Fetcher, load_state, parse_every, poll, save_state
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "frontwire" / "data" / "samples"
 ARTICLE = (SAMPLES / "gaza-aid.html").read_bytes()
@@ -176,7 +176,7 @@ def test_a_feed_whose_server_is_down_is_reported_and_the_rest_go_on(tmp_path, se
 def test_watch_once_command(tmp_path, server):
     from click.testing import CliRunner
 
-    from frontwire.cli_scale import watch_cmd
+    from frontwire.cli.scale import watch_cmd
 
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"# test wire\n{server.base}/feed.xml\n\n", encoding="utf-8")

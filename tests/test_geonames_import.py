@@ -7,10 +7,10 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from frontwire.places import extract_places
-from frontwire.places.cli import gazetteer as gazetteer_cli
-from frontwire.places.gazetteer import build, normalize, open_index
+from frontwire.cli.gazetteer import gazetteer as gazetteer_cli
 from frontwire.errors import GazetteerFormatError
+from frontwire.places import extract_places
+from frontwire.places.gazetteer import build, normalize, open_index
 from frontwire.places.geonames_import import import_files
 
 

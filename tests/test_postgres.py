@@ -17,10 +17,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from frontwire import clusters, jobs
+from frontwire import jobs
 from frontwire.errors import SchemaTooNew, StoreError, StoreUnreachable
-from frontwire.store import (describe, list_articles, list_claims, list_events, list_places,
-                             list_sources, open_store)
+from frontwire.record import clusters
+from frontwire.store import (
+    describe,
+    list_articles,
+    list_claims,
+    list_events,
+    list_places,
+    list_sources,
+    open_store,
+)
 from frontwire.store.postgres import display_url, to_pyformat
 from frontwire.store.schema import MIGRATIONS
 
@@ -132,7 +140,7 @@ def test_cli_ingest_and_readers_on_a_server(pg_url, pipeline):
 
 
 def test_batch_partitions_load_into_a_server(pg_url, tmp_path):
-    from frontwire.batch import load, run_batch
+    from frontwire.jobs.batch import load, run_batch
 
     out = tmp_path / "parts"
     summary = run_batch([str(SAMPLES / "samples.jsonl")], out=out, workers=1)
@@ -215,7 +223,7 @@ def test_server_only_indexes_are_made_on_postgres_alone(pg_url, tmp_path):
 
 
 def test_watch_state_for_a_server_lives_in_the_user_cache(tmp_path, monkeypatch):
-    from frontwire.feeds import load_state, save_state
+    from frontwire.jobs.feeds import load_state, save_state
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)

@@ -35,7 +35,7 @@ def test_second_heldout_set_meets_its_floors(pipeline) -> None:
 
 def test_reference_article_scores(pipeline, examples_dir) -> None:
     """The worked example: everything required is found, nothing wrong (issue acceptance)."""
-    from frontwire.evaluate import evaluate
+    from frontwire.evaluation import evaluate
 
     report = evaluate([examples_dir / "bakhmut-2023-01-04.gold.json"], pipeline=pipeline)
     t = report.totals

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from frontwire.batch import LocalPool, find_shards, read_shard, run_batch, shard_key
 from frontwire.ingest import read_inputs
+from frontwire.jobs.batch import LocalPool, find_shards, read_shard, run_batch, shard_key
 from frontwire.model import Article, Rejection, Result
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "frontwire" / "data" / "samples"
@@ -162,7 +162,7 @@ def _shards(tmp_path: Path) -> Path:
 def test_batch_writes_partitions_skips_finished_shards_and_loads(tmp_path, pipeline):
     import duckdb
 
-    from frontwire.batch import load
+    from frontwire.jobs.batch import load
     from frontwire.store import open_store
 
     src = _shards(tmp_path)
@@ -198,7 +198,7 @@ def test_batch_writes_partitions_skips_finished_shards_and_loads(tmp_path, pipel
 
 
 def test_a_failed_shard_is_retried_reported_and_the_rest_go_on(tmp_path, monkeypatch):
-    from frontwire import batch
+    from frontwire.jobs import batch
 
     src = tmp_path / "in"
     src.mkdir()
@@ -231,7 +231,7 @@ def test_a_failed_shard_is_retried_reported_and_the_rest_go_on(tmp_path, monkeyp
 def test_batch_and_load_commands(tmp_path):
     from click.testing import CliRunner
 
-    from frontwire.cli_scale import batch_cmd, load_cmd
+    from frontwire.cli.scale import batch_cmd, load_cmd
 
     src = tmp_path / "in"
     src.mkdir()

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from frontwire import jobs
-from frontwire.ingest import read_inputs
 from frontwire.errors import SchemaTooNew, StoreLocked, StoreUnwritable
+from frontwire.ingest import read_inputs
 from frontwire.model import Result
 from frontwire.store import list_articles, list_claims, list_events, list_places, open_store
 from frontwire.store.duckdb import DuckDBStore

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from record_helpers import result, three_outlets, write_all
 
-from frontwire import clusters
 from frontwire.model import Actor, Event, Evidence, Location
+from frontwire.record import clusters
 from frontwire.store import open_store
 
 CHROMIUM = Path("/usr/bin/chromium")

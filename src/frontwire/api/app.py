@@ -43,8 +43,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import clusters as clusters_mod
-from .. import dedup
 from ..config import Settings, load_settings
 from ..errors import (
     ApiError,
@@ -61,7 +59,11 @@ from ..errors import (
     TokenWrong,
     UnsupportedMediaType,
 )
-from ..eventquery import (
+from ..model import Rejection, Result
+from ..record import Recorder, dedup
+from ..record import clusters as clusters_mod
+from ..store import Reader, open_store
+from ..store.filters import (
     CURSOR_PATTERN,
     BadQuery,
     EventFilter,
@@ -76,8 +78,6 @@ from ..eventquery import (
     split_event_id,
     where,
 )
-from ..model import Rejection, Result
-from ..store import Reader, open_store
 
 MAX_BODY = 2_000_000  # bytes; a long article is ~100 kB of text, a page a few hundred kB
 MAX_LIMIT = 1000
@@ -510,18 +510,13 @@ def create_app(db_path: str | Path, *, token: str | None = None,
             return _store(out)
 
     def _store(result: Result) -> dict[str, Any]:
-        if store.has_article(result.id):
-            return {"id": result.id, "status": "already stored", "events": len(result.events)}
-        dup = dedup.find_duplicate(store, result.text, exclude=result.id)  # type: ignore[arg-type]
-        if dup is not None:
-            dedup.add_source(store, dup, result)
-            status, aid = "near-duplicate: added as a source", dup.article_id
-        else:
-            store.write(result, on_insert=dedup.index_result, origin="POST /articles")
-            status, aid = "stored", result.id
-        clusters_mod.update(store, [aid])
-        return {"id": aid, "status": status, "events": len(result.events),
-                "url": f"/articles/{aid}"}
+        with Recorder(store) as rec:
+            got = rec.add(result, origin="POST /articles")
+        if got.outcome == "already":
+            return {"id": got.article_id, "status": "already stored", "events": len(result.events)}
+        status = "stored" if got.outcome == "stored" else "near-duplicate: added as a source"
+        return {"id": got.article_id, "status": status, "events": len(result.events),
+                "url": f"/articles/{got.article_id}"}
 
     # -- places, claims, stats ---------------------------------------------------------------
 

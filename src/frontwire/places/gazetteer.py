@@ -43,7 +43,6 @@ from typing import Any
 import numpy as np
 
 from .. import data as datafiles
-
 from ..errors import GazetteerCacheCorrupt
 
 FORMAT_VERSION = 4  # 4: npz (data only) instead of pickle

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import ISO_DATE, friendly, model_option
+from .common import ISO_DATE, friendly, model_option
 
 
 @click.command(name="batch")
@@ -43,7 +43,7 @@ def batch_cmd(inputs: tuple[str, ...], out: str, engine: str, workers: int | Non
       frontwire batch crawl/*.warc.gz --out parts/ --engine ray --workers 8
       frontwire load parts/ --db news.duckdb
     """
-    from .batch import run_batch
+    from ..jobs.batch import run_batch
 
     if engine == "ray":
         try:
@@ -77,9 +77,9 @@ def load_cmd(directory: str, db: str | None) -> None:
     Example:
       frontwire load parts/ --db news.duckdb
     """
-    from .batch import load
-    from .config import load_settings
-    from .store import describe, open_store
+    from ..config import load_settings
+    from ..jobs.batch import load
+    from ..store import describe, open_store
 
     db = db or load_settings().db
     with open_store(db) as store:
@@ -93,7 +93,7 @@ class Interval(click.ParamType):
 
     def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> float:
-        from .feeds import parse_every
+        from ..jobs.feeds import parse_every
 
         if isinstance(value, float):
             return value
@@ -139,9 +139,9 @@ def watch_cmd(feeds: str, db: str | None, every: float, once: bool, timeout: flo
     """
     import time
 
-    from .feeds import Fetcher, load_state, poll, read_feed_list, save_state
-    from .pipeline import Pipeline
-    from .store import describe, open_store
+    from ..jobs.feeds import Fetcher, load_state, poll, read_feed_list, save_state
+    from ..pipeline import Pipeline
+    from ..store import describe, open_store
 
     urls = read_feed_list(feeds)
     if not urls:

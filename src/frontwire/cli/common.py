@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import FrontwireError
+from ..errors import FrontwireError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .errors import BadQuery
-from .store.base import Reader, Store
+from ..errors import BadQuery
+from .base import Reader, Store
 
 
 @dataclass(frozen=True, slots=True)

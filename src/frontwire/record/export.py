@@ -21,11 +21,11 @@ from typing import IO, Any
 
 import pycountry
 
+from ..countries import country_name
+from ..model import record_id
+from ..store.base import Store
+from ..store.filters import EVENT_COLUMNS, EVENT_FROM, SORT_KEY, EventFilter, where
 from .clusters import record_config
-from .countries import country_name
-from .eventquery import EVENT_COLUMNS, EVENT_FROM, SORT_KEY, EventFilter, where
-from .model import record_id
-from .store.base import Store
 
 FORMATS = ("acled-csv", "csv", "json", "geojson", "parquet")
 

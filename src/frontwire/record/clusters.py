@@ -25,10 +25,10 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from . import data
-from .geo import EARTH_RADIUS_KM, haversine_km
-from .model import record_id
-from .store.base import Store
+from .. import data
+from ..geo import EARTH_RADIUS_KM, haversine_km
+from ..model import record_id
+from ..store.base import Store
 
 
 @lru_cache(maxsize=1)

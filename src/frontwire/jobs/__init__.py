@@ -5,20 +5,18 @@ Kept out of ``cli.py`` so tests and notebooks call them directly.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from . import dedup
-from .clusters import update as update_clusters
-from .ingest import read_inputs
-from .model import Article, Rejection, Result
-from .nlp import model_name
-from .pipeline import Pipeline
-from .store import Store
+from ..ingest import read_inputs
+from ..model import Article, Rejection, Result
+from ..nlp import model_name
+from ..pipeline import Pipeline
+from ..record import Recorder
+from ..store import Store
 
 
 @dataclass
@@ -44,7 +42,6 @@ def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
     clusters of the articles stored, replaced or given a new source are updated (not rebuilt).
     """
     summary = IngestSummary()
-    changed: list[str] = []
     model = model_name(pipeline.nlp)
     origins: dict[str, str | None] = {}
 
@@ -60,40 +57,20 @@ def ingest(paths: Iterable[str], *, store: Store, pipeline: Pipeline,
                 origins[item.id] = item.origin
             yield item
 
-    def settled(outs: Iterator[Result | Rejection]) -> Iterator[Result | Rejection]:
-        """The outputs; when processing stops the run (a ``SystemicFailure``, Ctrl-C), what
-        was stored so far is clustered first: the next run skips it as already stored."""
-        try:
-            yield from outs
-        except BaseException:
-            if changed:
-                with contextlib.suppress(Exception):  # the original error is the one to tell
-                    update_clusters(store, changed)
-            raise
-
-    for out in settled(pipeline.process(fresh())):
-        if isinstance(out, Rejection):
-            summary.rejected.append(out)
-        else:
-            dup = None if force else dedup.find_duplicate(store, out.text, exclude=out.id)
-            if dup is not None:  # syndicated copy or light edit: stored once, with this source
-                if dedup.add_source(store, dup, out):
-                    changed.append(dup.article_id)
-                summary.already += 1
-                summary.duplicates += 1
-                summary.ids.append(dup.article_id)
+    # The recorder clusters what was stored also when processing stops the run (a
+    # ``SystemicFailure``, Ctrl-C): the next run skips those articles as already stored.
+    with Recorder(store) as rec:
+        for out in pipeline.process(fresh()):
+            if isinstance(out, Rejection):
+                summary.rejected.append(out)
             else:
-                if store.write(out, origin=origins.pop(out.id, None), model=model, replace=force,
-                               on_insert=dedup.index_result):
-                    summary.stored += 1
-                    changed.append(out.id)
-                else:
-                    summary.already += 1
-                summary.ids.append(out.id)
-        if on_item:
-            on_item(out)
-    if changed:
-        update_clusters(store, changed)
+                got = rec.add(out, origin=origins.pop(out.id, None), model=model, replace=force)
+                summary.ids.append(got.article_id)
+            if on_item:
+                on_item(out)
+    summary.stored += rec.stored
+    summary.already += rec.already
+    summary.duplicates += rec.duplicates
     return summary
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from .model import Result
+from ..model import Result
 
 MAX_CELL = 60
 

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .model import Result
-from .store.base import Store
+from ..model import Result
+from ..store.base import Store
 
 NUM_PERM = 128
 SHINGLE = 3  # words; short enough that a changed word spoils few shingles

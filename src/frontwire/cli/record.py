@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .cli_common import ISO_DATE, _fail, friendly
+from .common import ISO_DATE, _fail, friendly
 
 
 def _floats(value: str | None, n: int, name: str) -> tuple[float, ...] | None:
@@ -57,9 +57,9 @@ def export(db: str, fmt: str, output: str, since: date | None, until: date | Non
       frontwire export --db news.duckdb --format geojson --since 2023-01-01 -o events.geojson
       frontwire export --db news.duckdb --format parquet --type Battles -o battles.parquet
     """
-    from . import export as exp
-    from .eventquery import BadQuery, EventFilter
-    from .store import open_store
+    from ..record import export as exp
+    from ..store import open_store
+    from ..store.filters import BadQuery, EventFilter
 
     if fmt == "parquet" and output == "-":
         raise click.UsageError("parquet is binary: pass -o FILE.parquet")
@@ -106,7 +106,7 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
 
     import uvicorn
 
-    from .api import create_app
+    from ..api import create_app
 
     token = os.environ.get("FRONTWIRE_API_TOKEN") or None
     if token_file:
@@ -114,7 +114,7 @@ def serve(db: str, host: str, port: int, token_file: str | None, tile_url: str |
             token = Path(token_file).read_text(encoding="utf-8").strip() or None
         except OSError as exc:
             _fail(f"{token_file}: cannot read the token file ({exc.strerror})")
-    from .store import describe
+    from ..store import describe
 
     app = create_app(db, token=token, tile_url=tile_url, max_body=max_body)
     click.echo(f"serving {describe(db)} on http://{host}:{port}/ (docs: /docs; POST /articles "
@@ -133,8 +133,8 @@ def clusters_cmd(db: str) -> None:
     Example:
       frontwire clusters --db news.duckdb
     """
-    from .clusters import recompute
-    from .store import open_store
+    from ..record.clusters import recompute
+    from ..store import open_store
 
     with open_store(db) as store:
         s = recompute(store)

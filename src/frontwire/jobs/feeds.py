@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from . import __version__
-from .errors import (
+from .. import __version__
+from ..errors import (
     FetchError,
     FrontwireError,
     GaveUp,
@@ -41,7 +41,8 @@ from .errors import (
     RobotsDisallowed,
     StoreError,
 )
-from .model import Article, Rejection, Result
+from ..model import Article, Rejection, Result
+from ..record import Recorder
 
 USER_AGENT = f"frontwire/{__version__} (conflict news research; polite bot)"
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -82,7 +83,7 @@ class Fetched:
 
     def page_text(self, *, origin: str) -> str:
         """An HTML page's text: BOM, header charset, <meta charset>, then a detector."""
-        from .ingest.decode import decode_bytes
+        from ..ingest.decode import decode_bytes
 
         return decode_bytes(self.content, origin=origin, html=True,
                             content_type=self.headers.get("content-type"))
@@ -255,12 +256,12 @@ class PollSummary:
 
 def _state_path(db: str | Path) -> Path:
     """Beside a DuckDB file; for a PostgreSQL URL, in the user cache (one file per server/db)."""
-    from .store import is_postgres_url
+    from ..store import is_postgres_url
 
     if is_postgres_url(db):
         from platformdirs import user_cache_dir
 
-        from .store.postgres import display_url
+        from ..store.postgres import display_url
 
         key = hashlib.sha1(display_url(str(db)).encode()).hexdigest()[:16]
         folder = Path(user_cache_dir("frontwire"))
@@ -321,9 +322,8 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
     """
     import feedparser
 
-    from .batch import LoadSummary, store_result
-    from .ingest import article_from_html
-    from .nlp import model_name
+    from ..ingest import article_from_html
+    from ..nlp import model_name
 
     summary = PollSummary()
     now = fetcher.wall()
@@ -417,29 +417,20 @@ def poll(feeds: Iterable[str], *, store: Any, pipeline: Any, fetcher: Fetcher,
                 summary.problems.append(_problem(link, "ingest", exc))
                 settle(link)
     model = model_name(pipeline.nlp)
-    counts = LoadSummary()
-    handled: list[str] = []
-    for out in pipeline.process(articles):
-        if isinstance(out, Result):
-            link = link_of.get(out.id) or out.url or ""
-            try:
-                if store.has_article(out.id):
-                    counts.already += 1
-                else:
-                    store_result(store, out, origin=out.url, model=model, summary=counts)
-                    handled.append(out.id)
-            except StoreError as exc:  # busy or unreachable: the page is fetched again later
-                transient(link, "store", exc)
-                continue
-            settle(link)
-        else:
-            summary.problems.append(out)
-            settle(out.origin)  # not an article, or a stage failed on it: final
-    summary.stored, summary.already = counts.stored, counts.already
-    if counts.stored or counts.duplicates:
-        from .clusters import update as update_clusters
-
-        update_clusters(store, handled)
+    with Recorder(store) as rec:
+        for out in pipeline.process(articles):
+            if isinstance(out, Result):
+                link = link_of.get(out.id) or out.url or ""
+                try:
+                    rec.add(out, origin=out.url, model=model)
+                except StoreError as exc:  # busy or unreachable: the page is fetched again later
+                    transient(link, "store", exc)
+                    continue
+                settle(link)
+            else:
+                summary.problems.append(out)
+                settle(out.origin)  # not an article, or a stage failed on it: final
+    summary.stored, summary.already = rec.stored, rec.already
     state["seen"] = _prune(seen, now)
     cutoff = now - SEEN_DAYS * 86400
     state["tries"] = {k: [int(n), round(t)] for k, (n, t) in tries.items()

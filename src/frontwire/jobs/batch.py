@@ -31,9 +31,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from .config import Settings
-from .errors import WorkerDied, WorkersKeepDying
-from .model import (
+from ..config import Settings
+from ..errors import WorkerDied, WorkersKeepDying
+from ..model import (
     Actor,
     Article,
     Claim,
@@ -45,7 +45,8 @@ from .model import (
     Result,
     TimeSpan,
 )
-from .pipeline import Pipeline
+from ..pipeline import Pipeline
+from ..record import Recorder
 
 SHARD_SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".warc", ".warc.gz")
 TABLES = ("articles", "places", "times", "claims", "events", "rejections")
@@ -70,7 +71,7 @@ class Extractor:
         both travel beside it so the driver writes the same ``origin`` and ``model`` columns
         as the local pool (and never loads a model of its own to learn the name).
         """
-        from .nlp import model_name
+        from ..nlp import model_name
 
         shards, kinds, payloads = (list(batch[c]) for c in ("shard", "kind", "payload"))
         items: list[Article | Rejection] = []
@@ -326,7 +327,7 @@ def read_shard(path: str | Path, *, published: date | None = None,
     Raises ``OSError`` or ``ValueError`` when the shard as a whole cannot be read; a bad
     record inside a readable shard is a Rejection.
     """
-    from .ingest import read_inputs, read_jsonl
+    from ..ingest import read_inputs, read_jsonl
 
     p = Path(path)
     name = p.name.lower()
@@ -550,7 +551,7 @@ class _Runner:
 
 
 def _model_name(pool: LocalPool) -> str:
-    from .nlp import model_name
+    from ..nlp import model_name
 
     return model_name(pool.nlp)
 
@@ -662,37 +663,18 @@ def load(directory: str | Path, *, store: Any) -> LoadSummary:
     """
     import pyarrow.parquet as pq
 
-    from .clusters import update as update_clusters
-
     summary = LoadSummary()
-    handled: list[str] = []  # stored, or added as a source (update() finds which article)
     files = sorted(Path(directory).glob("articles/shard=*/part-0.parquet"))
-    for f in files:
-        table = pq.read_table(f, columns=["id", "origin", "model", "result_json"])
-        for row in table.to_pylist():
-            if store.has_article(row["id"]):
-                summary.already += 1
-                continue
-            res = Result.from_dict(json.loads(row["result_json"]))
-            store_result(store, res, origin=row["origin"], model=row["model"], summary=summary)
-            handled.append(res.id)
-    if summary.stored or summary.duplicates:
-        update_clusters(store, handled)
+    with Recorder(store) as rec:
+        for f in files:
+            table = pq.read_table(f, columns=["id", "origin", "model", "result_json"])
+            for row in table.to_pylist():
+                if store.has_article(row["id"]):  # before parsing the JSON: a re-run is cheap
+                    summary.already += 1
+                    continue
+                res = Result.from_dict(json.loads(row["result_json"]))
+                rec.add(res, origin=row["origin"], model=row["model"])
+    summary.stored += rec.stored
+    summary.already += rec.already
+    summary.duplicates += rec.duplicates
     return summary
-
-
-def store_result(store: Any, res: Result, *, origin: str | None, model: str | None,
-                 summary: LoadSummary) -> None:
-    """Store one result as ``frontwire ingest`` does: a near-duplicate becomes a source of
-    the stored article, an already-stored id is counted, not rewritten."""
-    from . import dedup
-
-    dup = dedup.find_duplicate(store, res.text, exclude=res.id)
-    if dup is not None:
-        dedup.add_source(store, dup, res)
-        summary.already += 1
-        summary.duplicates += 1
-    elif store.write(res, origin=origin, model=model, on_insert=dedup.index_result):
-        summary.stored += 1
-    else:
-        summary.already += 1

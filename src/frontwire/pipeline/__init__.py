@@ -21,10 +21,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import clean as clean_stage
-from .claims import extract_claims
-from .config import Settings, load_settings
-from .errors import (
+from .. import clean as clean_stage
+from ..claims import extract_claims
+from ..config import Settings, load_settings
+from ..errors import (
     BrokenStage,
     FrontwireError,
     InputTooLarge,
@@ -35,11 +35,11 @@ from .errors import (
     RepeatedFailure,
     StageError,
 )
-from .events import extract_events
-from .model import Article, Entity, Rejection, Result
-from .nlp import doc_text, load_model
-from .places import Gazetteer, extract_places, load_gazetteer
-from .times import extract_times
+from ..events import extract_events
+from ..model import Article, Entity, Rejection, Result
+from ..nlp import doc_text, load_model
+from ..places import Gazetteer, extract_places, load_gazetteer
+from ..times import extract_times
 
 log = logging.getLogger(__name__)
 

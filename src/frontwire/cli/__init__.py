@@ -15,10 +15,10 @@ from typing import Any
 
 import click
 
+from ..errors import FrontwireError
+from ..model import Rejection, Result
 from . import render
-from .cli_common import ISO_DATE, _fail, friendly, model_option, published_option
-from .errors import FrontwireError
-from .model import Rejection, Result
+from .common import ISO_DATE, _fail, friendly, model_option, published_option
 
 KIND_CHOICES = render.RESULT_KINDS
 
@@ -37,7 +37,7 @@ def _kinds(value: str | None) -> list[str]:
 
 
 def _pipeline(model: str | None) -> Any:
-    from .pipeline import Pipeline
+    from ..pipeline import Pipeline
 
     return Pipeline(model=model)
 
@@ -84,7 +84,7 @@ def extract(paths: tuple[str, ...], published: date | None, fmt: str, only: str 
       frontwire extract article.txt --published 2023-01-04 --format table --only places,times
       curl -s https://example.org/story | frontwire extract - --format table
     """
-    from .ingest import read_inputs
+    from ..ingest import read_inputs
 
     kinds = _kinds(only)
     pipe = _pipeline(model)
@@ -111,7 +111,7 @@ def extract(paths: tuple[str, ...], published: date | None, fmt: str, only: str 
 
 
 def _count_inputs(paths: tuple[str, ...]) -> int:
-    from .ingest import expand_paths
+    from ..ingest import expand_paths
 
     return sum(1 for _ in expand_paths(paths))
 
@@ -150,9 +150,9 @@ def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force
       frontwire ingest feed.jsonl --published 2023-01-04
       cat story.txt | frontwire ingest - --db news.duckdb
     """
-    from . import jobs
-    from .batch import LocalPool, default_workers
-    from .store import describe, open_store
+    from .. import jobs
+    from ..jobs.batch import LocalPool, default_workers
+    from ..store import describe, open_store
 
     pipe = _pipeline(model)
     db = db or pipe.settings.db
@@ -199,8 +199,8 @@ limit_option = click.option("--limit", type=click.IntRange(1), default=1000, sho
 
 
 def _open_read(db: str | None) -> Any:
-    from .config import load_settings
-    from .store import open_store
+    from ..config import load_settings
+    from ..store import open_store
 
     return open_store(db or load_settings().db, read_only=True)
 
@@ -224,7 +224,7 @@ def events(db: str | None, event_type: str | None, country: str | None, since: d
       frontwire events --db news.duckdb --type Battles --since 2023-01-01
       frontwire events --country UA --format csv > events.csv
     """
-    from .store import list_events
+    from ..store import list_events
 
     with _open_read(db) as store:
         rows = list_events(store, event_type=event_type, country=country, since=since,
@@ -252,7 +252,7 @@ def places(db: str | None, country: str | None, name: str | None, article: str |
       frontwire places --db news.duckdb --country UA
       frontwire places --unresolved --format csv
     """
-    from .store import list_places
+    from ..store import list_places
 
     with _open_read(db) as store:
         rows = list_places(store, country=country, name=name, article=article,
@@ -279,7 +279,7 @@ def claims(db: str | None, speaker: str | None, channel: str | None, since: date
       frontwire claims --db news.duckdb --speaker Malyar
       frontwire claims --channel Telegram --since 2023-01-01 --format json
     """
-    from .store import list_claims
+    from ..store import list_claims
 
     with _open_read(db) as store:
         rows = list_claims(store, speaker=speaker, channel=channel, since=since, article=article,
@@ -302,7 +302,7 @@ def sources(db: str | None, since: date | None, fmt: str, limit: int) -> None:
       frontwire sources --db news.duckdb
       frontwire sources --since 2023-01-01 --format csv
     """
-    from .store import list_sources
+    from ..store import list_sources
 
     with _open_read(db) as store:
         rows = list_sources(store, since=since, limit=limit)
@@ -329,7 +329,7 @@ def articles(db: str | None, source: str | None, since: date | None, until: date
       frontwire articles --db news.duckdb --since 2023-01-01
       frontwire articles --id 3f2a9c1d0b7e4a55 > record.json
     """
-    from .store import list_articles
+    from ..store import list_articles
 
     with _open_read(db) as store:
         if article_id:
@@ -356,8 +356,8 @@ def demo(db: str, model: str | None) -> None:
     Example:
       frontwire demo && frontwire events --db frontwire-demo.duckdb
     """
-    from . import jobs
-    from .store import open_store
+    from .. import jobs
+    from ..store import open_store
 
     pipe = _pipeline(model)
     samples = jobs.sample_dir()
@@ -394,7 +394,7 @@ def eval_(gold: tuple[str, ...], as_json: bool, floors: str | None, verbose: boo
       frontwire eval ../shared/examples/bakhmut-2023-01-04.gold.json
       frontwire eval eval/events/*.gold.json --floors eval/events/floors.yaml
     """
-    from .evaluate import evaluate
+    from ..evaluation import evaluate
 
     report = evaluate(list(gold), pipeline=_pipeline(model))
     if as_json:
@@ -443,14 +443,10 @@ def check_floors(report: Any, path: str) -> list[str]:
     return failures
 
 
-from .cli_record import register as _register_record  # noqa: E402  (commands of the record layer)
-from .places.cli import gazetteer as _gazetteer  # noqa: E402
-
-from .cli_scale import register as _register_scale  # noqa: E402
+from .gazetteer import gazetteer as _gazetteer  # noqa: E402
+from .record import register as _register_record  # noqa: E402  (commands of the record layer)
+from .scale import register as _register_scale  # noqa: E402
 
 _register_record(main)
 _register_scale(main)
 main.add_command(_gazetteer)
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
