@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from site_helpers import Site
 
 from frontwire.ingest import decode_bytes, read_inputs
 from frontwire.ingest.readers import article_from_html
@@ -108,33 +108,21 @@ def test_jsonl_ignores_a_meta_charset_inside_a_record(tmp_path: Path) -> None:
     assert UK in _one(list(read_inputs([str(path)]))).text
 
 
-class _PageServer:
+class _PageServer(Site):
     """127.0.0.1: /page.html is sent in ``enc`` with the charset only in Content-Type."""
 
     def __init__(self, body: bytes, content_type: str) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
+        super().__init__()
+        self.body, self.content_type = body, content_type
+        self.thread.start()
 
-            def do_GET(self) -> None:  # the http.server API names it so
-                if self.path == "/robots.txt":
-                    status, data, ctype = 404, b"", "text/plain"
-                else:
-                    status, data, ctype = 200, body, content_type
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+    def route(self, req: BaseHTTPRequestHandler) -> tuple[int, bytes, dict[str, str]]:
+        if req.path == "/robots.txt":
+            return 404, b"", {"Content-Type": "text/plain"}
+        return 200, self.body, {"Content-Type": self.content_type}
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.__exit__()
 
 
 @pytest.mark.parametrize(("lang", "text", "enc", "label"), CASES, ids=IDS)

@@ -9,15 +9,15 @@ import os
 import pickle
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import pairwise
 from pathlib import Path
-from typing import Self
 
 import faulty_model
 import pytest
+from news_texts import REPORTS
+from site_helpers import Site, rss
 
 from frontwire import jobs
 from frontwire.errors import (
@@ -42,20 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "src" / "frontwire" / "data" / "samples"
 ARTICLE = (SAMPLES / "gaza-aid.html").read_bytes()
 
-TEXTS = [
-    ("Russian forces shelled the city of Kherson on Tuesday, killing two civilians, the "
-     "regional governor said. A residential building and a bus stop were hit."),
-    ("Sudan's Rapid Support Forces attacked the town of El Fasher overnight, local activists "
-     "said on Wednesday. At least five people were killed in the fighting, they said."),
-    ("An Israeli airstrike hit a house in Khan Younis on Monday, the Gaza health ministry said. "
-     "Rescuers were searching the rubble for survivors."),
-    ("Ukrainian drones struck an oil depot in Russia's Belgorod region overnight, the regional "
-     "governor said. Firefighters put out the blaze by morning, he added."),
-    ("Militants ambushed an army convoy near the town of Djibo in Burkina Faso on Sunday, "
-     "security sources said. Several soldiers were reported missing after the attack."),
-    ("Houthi forces fired a missile at a cargo ship in the Red Sea on Friday, the US military "
-     "said. The vessel reported minor damage and no injuries, it said."),
-]
+TEXTS = REPORTS
 
 
 def _jsonl(path: Path, texts: list[str]) -> Path:
@@ -172,63 +159,25 @@ def test_systemic_failures_cross_process_boundaries_whole():
 # -- watch: a local news site with faults ----------------------------------------------------
 
 
-def _rss(base: str, links: list[str]) -> bytes:
-    items = "".join(f"<item><title>Item {i}</title><link>{base}{path}</link>"
-                    f"<pubDate>Tue, 20 Feb 2024 10:00:00 GMT</pubDate></item>"
-                    for i, path in enumerate(links))
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test wire</title>'
-            f"<link>{base}/</link>{items}</channel></rss>").encode()
-
-
-class _Site:
+class _Site(Site):
     """127.0.0.1 only. ``script[path]`` is a list of (status, headers) answers, used in turn
     (the last one repeats); a 200 for a /news/ page serves the sample article."""
 
     def __init__(self, robots: str, links: list[str]) -> None:
         self.robots, self.links = robots, links
         self.script: dict[str, list[tuple[int, dict[str, str]]]] = {}
-        self.hits: list[tuple[str, float]] = []
-        outer = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # the http.server API names it so
-                outer.hits.append((self.path, time.monotonic()))
-                status, body, headers = outer.route(self.path)
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def route(self, path: str) -> tuple[int, bytes, dict[str, str]]:
+    def route(self, req: BaseHTTPRequestHandler) -> tuple[int, bytes, dict[str, str]]:
+        path = req.path
         if path == "/robots.txt":
             return 200, self.robots.encode(), {"Content-Type": "text/plain"}
         if path == "/feed.xml":
-            return 200, _rss(self.base, self.links), {"Content-Type": "application/rss+xml"}
+            return 200, rss(self.base, self.links), {"Content-Type": "application/rss+xml"}
         answers = self.script.get(path, [(200, {})])
         status, headers = answers.pop(0) if len(answers) > 1 else answers[0]
         body = ARTICLE if status == 200 else b"<html><body>Busy</body></html>"
         return status, body, {"Content-Type": "text/html; charset=utf-8", **headers}
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def count(self, path: str) -> int:
-        return sum(1 for p, _ in self.hits if p == path)
 
 
 def _poll(site: _Site, db: Path, pipeline, fetcher: Fetcher):
@@ -328,7 +277,7 @@ def test_robots_wildcards_and_crawl_delay_are_obeyed(tmp_path, pipeline):
             s, _, state = _poll(site, tmp_path / "w.duckdb", pipeline, fetcher)
         finally:
             fetcher.close()
-    asked = [p for p, _ in site.hits]
+    asked = [h.path for h in site.hits]
     assert "/news/report.pdf" not in asked and "/news/a?print=1" not in asked
     assert "/news/a" in asked and "/news/report.pdf?x=1" in asked  # `$` anchors the end
     disallowed = sorted(p.origin for p in s.problems if "robots.txt" in p.message)
@@ -347,7 +296,7 @@ def test_crawl_delay_longer_than_a_poll_waits_defers_the_page(tmp_path, pipeline
         finally:
             fetcher.close()
     # robots.txt was the host's one request for the next hour: the feed itself waits.
-    assert [p for p, _ in site.hits] == ["/robots.txt"]
+    assert [h.path for h in site.hits] == ["/robots.txt"]
     assert "next turn" in s.problems[0].message and s.problems[0].code == HostDeferred.code
 
 

@@ -3,14 +3,13 @@ out, a 404, robots.txt, the user agent, conditional requests and the per-host ra
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import pairwise
 from pathlib import Path
-from typing import Self
 
 import pytest
+from site_helpers import Site, rss
 
 from frontwire.jobs.feeds import USER_AGENT, Fetcher, load_state, parse_every, poll, save_state
 
@@ -18,43 +17,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "src" / "frontwire" / "data" / "
 ARTICLE = (SAMPLES / "gaza-aid.html").read_bytes()
 
 
-def _rss(base: str, links: list[str]) -> bytes:
-    items = "".join(f"<item><title>Item {i}</title><link>{base}{path}</link>"
-                    f"<pubDate>Tue, 20 Feb 2024 10:00:00 GMT</pubDate></item>"
-                    for i, path in enumerate(links))
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test wire</title>'
-            f"<link>{base}/</link>{items}</channel></rss>").encode()
-
-
-class _Server:
-    """127.0.0.1 only; records every request (path, user agent, time)."""
-
-    def __init__(self) -> None:
-        self.hits: list[tuple[str, str, float, int]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # the http.server API names it so
-                status, body, headers = outer.route(self)
-                outer.hits.append((self.path, self.headers.get("User-Agent", ""),
-                                   time.monotonic(), status))
-                if status == -1:  # a page that never answers in time
-                    time.sleep(1.0)
-                    return
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+class _Server(Site):
+    """127.0.0.1 only; records every request (path, user agent, time, status)."""
 
     def route(self, req: BaseHTTPRequestHandler) -> tuple[int, bytes, dict[str, str]]:
         html = {"Content-Type": "text/html; charset=utf-8"}
@@ -64,7 +28,7 @@ class _Server:
             if req.headers.get("If-None-Match") == '"v1"':
                 return 304, b"", {"ETag": '"v1"'}
             links = ["/news/rafah", "/news/slow", "/news/gone", "/private/memo"]
-            return 200, _rss(self.base, links), {"Content-Type": "application/rss+xml",
+            return 200, rss(self.base, links), {"Content-Type": "application/rss+xml",
                                                  "ETag": '"v1"'}
         if req.path == "/broken.xml":
             return 200, b"<html><body>Oops, <b>this is not a feed", html
@@ -73,17 +37,6 @@ class _Server:
         if req.path == "/news/slow":
             return -1, b"", {}
         return 404, b"<html><body>Not found</body></html>", html
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def count(self, path: str) -> int:
-        return sum(1 for h in self.hits if h[0] == path)
 
 
 @pytest.fixture()
@@ -134,7 +87,7 @@ def test_poll_ingests_new_pages_and_reports_every_failure(tmp_path, server, pipe
         assert server.count("/news/slow") == 2      # retried once, with backoff
         assert server.count("/private/memo") == 0   # robots.txt obeyed: never asked
         assert server.count("/robots.txt") == 1     # read once per host
-        assert {h[1] for h in server.hits} == {USER_AGENT}
+        assert {h.user_agent for h in server.hits} == {USER_AGENT}
         # Per-host rate limit, timed where requests leave (the server stamps a hit when its
         # handler thread runs, which under load can lag one request and not the next).
         assert len(released) == len(server.hits)
@@ -149,7 +102,7 @@ def test_poll_ingests_new_pages_and_reports_every_failure(tmp_path, server, pipe
                       fetcher=fetcher, state=state)
         assert s2.unchanged == 1 and s2.pages == 0 and s2.stored == 0
         assert {p: server.count(p) for p in before} == before
-        assert server.hits[-1][3] == 304
+        assert server.hits[-1].status == 304
     finally:
         fetcher.close()
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from news_texts import REPORTS
 
 from frontwire.ingest import read_inputs
 from frontwire.jobs.batch import LocalPool, find_shards, read_shard, run_batch, shard_key
@@ -16,17 +17,7 @@ from frontwire.model import Article, Rejection, Result
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "frontwire" / "data" / "samples"
 
 # Real news phrasing, one short article per line (the project's own text).
-ARTICLES = [
-    ("Russian forces shelled the city of Kherson on Tuesday, killing two civilians, the "
-     "regional governor said. A residential building and a bus stop were hit, he wrote on "
-     "Telegram."),
-    ("Sudan's Rapid Support Forces attacked the town of El Fasher overnight, local activists "
-     "said on Wednesday. At least five people were killed in the fighting, they said."),
-    ("An Israeli airstrike hit a house in Khan Younis on Monday, the Gaza health ministry said. "
-     "Rescuers were searching the rubble for survivors."),
-    ("Ukrainian drones struck an oil depot in Russia's Belgorod region overnight, the regional "
-     "governor said. Firefighters put out the blaze by morning, he added."),
-]
+ARTICLES = REPORTS[:4]
 
 
 def _jsonl(path: Path, texts: list[str], *, published: str = "2024-03-14") -> Path:
