@@ -5,6 +5,9 @@ speech, "according to", dash quotes) with their speaker, role, type, cue, channe
 ``claim_for`` tells the event stage which claim, if any, reports a piece of text. The method
 is described in ``core`` and ``speakers``; the word lists are data in ``frontwire/data``
 (``speech_cues.yaml``, ``channels.yaml``, ``sources.yaml``).
+
+A stage: may import ``model``, ``nlp``, ``data``, ``errors``; never the store, the record, jobs,
+the API or the CLI.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Errors a user can fix are printed as one line naming the file (and line) and the
 traceback unless ``--debug``. Exit codes: 0 success (some inputs may have been rejected),
 1 nothing could be processed, an error, or a systemic failure that stopped the run
 (``SystemicFailure``), 2 usage error.
+
+Owns every command (``common``, ``record``, ``scale``, ``gazetteer``, ``render`` for tables),
+thin over the library. May import anything; nothing imports the CLI.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Readers: text, HTML, JSON Lines, directories and stdin -> Article (or Rejection)."""
+"""Readers: text, HTML, JSON Lines, directories and stdin -> Article (or Rejection).
+
+Owns reading and decoding inputs (``decode``, ``readers``, ``warc``) into ``Article`` records.
+May import ``model``, ``errors``, ``config``; never another stage, the store, the record, jobs, the
+API or the CLI.
+"""
 
 from .decode import decode_bytes
 from .readers import (

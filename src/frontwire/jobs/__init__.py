@@ -1,6 +1,10 @@
 """Jobs the CLI (and other programs) run: read inputs, process, store, report.
 
 Kept out of ``cli.py`` so tests and notebooks call them directly.
+
+Owns the runners, not stages: the ingest job (here), ``batch`` (shards, Parquet partitions,
+Ray) and ``feeds`` (``watch``). May import the pipeline, ``ingest``, the record and the store;
+never the API or the CLI.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ A systemic failure is not an article's fault and stops the run with ``SystemicFa
 instead of rejecting every article: a MemoryError in any stage, a ModelError raised by a
 stage, or the first ``SYSTEMIC_STREAK`` articles of a run (before any succeeded) all failing
 in the same stage with the same message.
+
+Owns: ``Pipeline``/``extract`` and the worker pool. May import the stages, ``model``,
+``config``, ``errors``, ``data``; never the store, the record, jobs, the API or the CLI.
 """
 
 from __future__ import annotations

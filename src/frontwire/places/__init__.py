@@ -5,6 +5,9 @@ Public interface used by the pipeline::
     gaz = load_gazetteer()                     # built on first use, cached per process
     places = extract_places(doc, gazetteer=gaz)
     where = place_for(start, end, places, doc)  # the place of a clause's locative phrase
+
+A stage: may import ``model``, ``nlp``, ``data``, ``errors``, ``geo``/``countries``; never the
+store, the record, jobs, the API or the CLI.
 """
 
 from __future__ import annotations

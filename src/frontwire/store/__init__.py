@@ -3,6 +3,10 @@
 ``open_store(target)`` picks the engine from the target: a ``postgresql://`` (or
 ``postgres://``) URL opens the server, anything else is a DuckDB file path. PostgreSQL needs
 the psycopg package (a dependency of frontwire).
+
+Owns the engines (``duckdb``, ``postgres`` over ``base``), the schema and its migrations, and the
+read queries (``queries``, ``filters``: the one event filter builder). May import ``model``,
+``errors``, ``config``; never a stage, the pipeline, the record, jobs, the API or the CLI.
 """
 
 from __future__ import annotations

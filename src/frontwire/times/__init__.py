@@ -9,6 +9,9 @@ direction ("will meet on Friday"), and dateparser reads absolute dates in format
 patterns miss. "since February 2022" gives the interval to publication and, as news
 annotation (TimeML, our gold files) marks it, "February 2022" as a time of its own. With no publication date, relative expressions stay unresolved (value
 null): the machine's clock is never read.
+
+A stage: may import ``model``, ``nlp``, ``data``, ``errors``; never the store, the record, jobs,
+the API or the CLI.
 """
 
 from __future__ import annotations
