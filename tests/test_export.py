@@ -154,6 +154,31 @@ def test_cli_export(cli, db, args, code, needle):
     assert needle in r.output
 
 
+@pytest.mark.parametrize("flags, n", [
+    (["--country", "RU"], 0),  # Russian forces (actor1) in Ukraine: not an event in Russia
+    (["--country", "ua"], 2),
+    (["--actor-country", "RU"], 2),
+    (["--actor-country", "RU", "--country", "PL"], 0),
+])
+def test_country_means_one_thing_in_events_export_and_the_api(db, flags, n):
+    """``--country`` is where the event happened (ACLED's country) in every reader."""
+    from fastapi.testclient import TestClient
+
+    from frontwire.api import create_app
+    from frontwire.cli import main
+
+    runner = CliRunner()
+    ev = runner.invoke(main, ["events", "--db", str(db), "--format", "json", *flags])
+    ex = runner.invoke(main, ["export", "--db", str(db), "--format", "json", *flags])
+    assert ev.exit_code == 0 and ex.exit_code == 0, ev.output + ex.output
+    listed = sorted(f"{r['article_id']}.{r['id']}" for r in json.loads(ev.stdout))
+    exported = sorted(r["id"] for r in json.loads(ex.stdout))
+    query = {flag.lstrip("-").replace("-", "_"): value for flag, value in zip(flags[::2], flags[1::2])}
+    with TestClient(create_app(db)) as c:
+        served = sorted(e["id"] for e in c.get("/events", params=query).json()["items"])
+    assert listed == exported == served and len(listed) == n
+
+
 def test_cli_help_has_examples(cli):
     for cmd in ("export", "serve", "clusters"):
         r = CliRunner().invoke(cli, [cmd, "--help"])

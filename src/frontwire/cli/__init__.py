@@ -22,6 +22,7 @@ from ..errors import FrontwireError
 from ..model import Rejection, Result
 from . import render
 from .common import ISO_DATE, _fail, friendly, model_option, published_option
+from .record import country_options
 
 KIND_CHOICES = render.RESULT_KINDS
 
@@ -211,27 +212,30 @@ def _open_read(db: str | None) -> Any:
 @main.command()
 @db_option
 @click.option("--type", "event_type", default=None, help="Event type, e.g. Battles.")
-@click.option("--country", default=None, help="ISO country code of the location or an actor.")
-@click.option("--since", type=ISO_DATE, default=None)
-@click.option("--until", type=ISO_DATE, default=None)
+@country_options
+@click.option("--since", type=ISO_DATE, default=None, help="Events ending on or after this date.")
+@click.option("--until", type=ISO_DATE, default=None, help="Events starting on or before it.")
 @click.option("--article", default=None, help="Only this article id.")
 @reader_format
 @limit_option
 @friendly
-def events(db: str | None, event_type: str | None, country: str | None, since: date | None,
-           until: date | None, article: str | None, fmt: str, limit: int) -> None:
-    """List stored events.
+def events(db: str | None, event_type: str | None, country: str | None,
+           actor_country: str | None, since: date | None, until: date | None,
+           article: str | None, fmt: str, limit: int) -> None:
+    """List stored events (the filters mean what they mean in 'export' and GET /events).
 
     \b
     Examples:
       frontwire events --db news.duckdb --type Battles --since 2023-01-01
       frontwire events --country UA --format csv > events.csv
+      frontwire events --actor-country RU --country UA
     """
     from ..store import list_events
 
     with _open_read(db) as store:
-        rows = list_events(store, event_type=event_type, country=country, since=since,
-                           until=until, article=article, limit=limit)
+        rows = list_events(store, event_type=event_type, country=country,
+                           actor_country=actor_country, since=since, until=until,
+                           article=article, limit=limit)
     _reader_output(rows, fmt, None if fmt != "table" else [
         "date_start", "date_end", "event_type", "sub_event_type", "actor1_name", "actor2_name",
         "location_name", "country", "fatalities", "claimed_by", "confidence", "evidence"])

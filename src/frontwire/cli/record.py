@@ -1,7 +1,8 @@
 """``frontwire export``, ``serve`` and ``clusters``: the record layer's commands.
 
 Thin wrappers over ``frontwire.export``, ``frontwire.api`` and ``frontwire.clusters``;
-``register(main)`` adds them to the ``frontwire`` group.
+``register(main)`` adds them to the ``frontwire`` group. ``country_options`` are the
+``--country``/``--actor-country`` options that ``export`` and ``events`` share.
 """
 
 from __future__ import annotations
@@ -28,6 +29,18 @@ def _floats(value: str | None, n: int, name: str) -> tuple[float, ...] | None:
     return nums
 
 
+def country_options(func: Any) -> Any:
+    """``--country`` and ``--actor-country`` for ``events`` and ``export``: one meaning each.
+
+    They become ``EventFilter.country`` and ``EventFilter.actor_country`` (see its docstring).
+    """
+    func = click.option("--actor-country", default=None, metavar="CC",
+                        help="Either actor's country (ISO alpha-2): actor1 or actor2.")(func)
+    return click.option("--country", default=None, metavar="CC",
+                        help="Where the event happened (ISO alpha-2), as ACLED's country; "
+                             "an actor's country does not count (see --actor-country).")(func)
+
+
 @click.command()
 @click.option("--db", required=True, metavar="FILE|URL",
               help="DuckDB file or postgresql:// URL to read.")
@@ -41,8 +54,7 @@ def _floats(value: str | None, n: int, name: str) -> tuple[float, ...] | None:
 @click.option("--until", type=ISO_DATE, default=None, help="Events starting on or before it.")
 @click.option("--type", "event_type", default=None, help="ACLED event type, e.g. Battles.")
 @click.option("--sub-type", default=None, help="ACLED sub-event type.")
-@click.option("--country", default=None, metavar="CC", help="Event country (ISO alpha-2).")
-@click.option("--actor-country", default=None, metavar="CC", help="Either actor's country.")
+@country_options
 @click.option("--bbox", default=None, metavar="W,S,E,N", help="Bounding box in degrees.")
 @click.option("--search", "q", default=None, help="Text in evidence, place, actor or claimant.")
 @friendly

@@ -20,7 +20,23 @@ from .base import Reader, Store
 
 @dataclass(frozen=True, slots=True)
 class EventFilter:
-    """What to select. All fields optional; ``bbox`` is (west, south, east, north)."""
+    """What to select: the one meaning of each event filter, for the CLI, exports and the API.
+
+    Every field is optional; an empty one selects everything. ``frontwire events``,
+    ``frontwire export`` and ``GET /events`` all turn their options into this and ``where``.
+
+    - ``bbox``: (west, south, east, north) in degrees around the event's location; west > east
+      crosses the antimeridian.
+    - ``near`` and ``km``: within ``km`` of (lat, lon), great-circle distance; they go together.
+    - ``since``: events ending on or after this date; ``until``: starting on or before it
+      (an event whose interval overlaps [since, until] matches).
+    - ``event_type``, ``sub_event_type``: ACLED's names, any case.
+    - ``country``: ISO alpha-2 of where the event happened (its location's country), as ACLED's
+      ``country``; an actor's country does not count.
+    - ``actor_country``: ISO alpha-2 of either actor (actor1 or actor2).
+    - ``q``: text (any case) in the location, an actor's name, the claimant or the evidence.
+    - ``article``: events of this article id; ``cluster``: events of this cluster id.
+    """
 
     bbox: tuple[float, float, float, float] | None = None
     near: tuple[float, float] | None = None  # (lat, lon)

@@ -1,6 +1,8 @@
 """Read-back queries behind ``frontwire events|places|claims|articles``.
 
 Filters are keyword-only and always passed as SQL parameters, never formatted into SQL.
+Events are filtered by ``filters.EventFilter`` and ``filters.where`` (the exports' and the
+API's builder), not here.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from .base import Store
+from .filters import EventFilter, from_clause, where
 
 
 def _where(clauses: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
@@ -18,19 +21,14 @@ def _where(clauses: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(sql for sql, _ in active), [v for _, v in active]
 
 
-def list_events(store: Store, *, event_type: str | None = None, country: str | None = None,
-                since: date | None = None, until: date | None = None,
-                article: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
-    where, params = _where([
-        ("lower(e.event_type) = lower(?)", event_type),
-        ("coalesce(e.date_end, e.date_start) >= ?", since),
-        ("coalesce(e.date_start, e.date_end) <= ?", until),
-        ("e.article_id = ?", article),
-    ])
-    if country:
-        where = (where + " AND " if where else " WHERE ") + \
-            "(e.country = upper(?) OR e.actor1_country = upper(?) OR e.actor2_country = upper(?))"
-        params += [country] * 3
+def list_events(store: Store, *, limit: int = 1000, **filters: Any) -> list[dict[str, Any]]:
+    """Stored events for ``frontwire events``; ``filters`` are ``EventFilter``'s fields.
+
+    The WHERE is ``filters.where``'s, the one that exports and the API use, so ``country``
+    means the same everywhere: where the event happened (``actor_country`` is either actor's).
+    """
+    f = EventFilter(**filters)
+    sql_where, params = where(f)
     return store.rows(
         "SELECT e.article_id, e.id, e.event_type, e.sub_event_type, e.actor1_name, "
         "e.actor1_country, e.actor2_name, e.actor2_country, e.location_name, e.country, "
@@ -38,7 +36,8 @@ def list_events(store: Store, *, event_type: str | None = None, country: str | N
         "e.claimed_by, e.channel, e.confidence, "
         "(SELECT string_agg(v.text, ' … ' ORDER BY v.seq) FROM evidence v "
         " WHERE v.article_id = e.article_id AND v.event_id = e.id) AS evidence "
-        f"FROM events e{where} ORDER BY e.date_start NULLS LAST, e.article_id, e.seq LIMIT ?",
+        f"{from_clause(f)}{sql_where} "
+        "ORDER BY e.date_start NULLS LAST, e.article_id, e.seq LIMIT ?",
         params + [limit])
 
 
