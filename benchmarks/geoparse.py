@@ -133,7 +133,7 @@ def score(preds: list[list[tuple[int, int, float | None, float | None]]],
 
 
 def baseline(doc, gaz) -> list[tuple[int, int, float | None, float | None]]:
-    from frontwire.places.gazetteer import normalize
+    from frontwire.places.names import normalize
 
     out = []
     for ent in doc.ents:
@@ -155,7 +155,7 @@ def baseline(doc, gaz) -> list[tuple[int, int, float | None, float | None]]:
 
 def gold_span_run(doc, golds: list[Gold], gaz) -> list[tuple[int, int, float | None, float | None]]:
     """Resolution alone: the gold spans are the mentions (recognizer's evidence kept)."""
-    from frontwire.places.gazetteer import normalize
+    from frontwire.places.names import normalize
     from frontwire.places.recognize import Mention, recognize
     from frontwire.places.resolve import resolve
 
@@ -189,7 +189,7 @@ def gold_span_run(doc, golds: list[Gold], gaz) -> list[tuple[int, int, float | N
 
 _COST = r"""
 import json, sys, time, tracemalloc
-from frontwire.places.gazetteer import build, open_index, index_path
+from frontwire.places.cache import build, open_index, index_path
 cache = sys.argv[1]
 t = time.perf_counter(); build(cache_dir=cache); built = time.perf_counter() - t
 path = index_path(cache)
@@ -207,7 +207,7 @@ def rss():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-from frontwire.places.gazetteer import open_index, index_path
+from frontwire.places.cache import open_index, index_path
 rss0 = rss()
 t = time.perf_counter(); g = open_index(index_path(sys.argv[1])); loaded = time.perf_counter() - t
 rss1 = rss()

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from frontwire.places import gazetteer as gz
+from frontwire.places import cache as gz
+from frontwire.places.names import normalize
 
 
 class _Planted:
@@ -37,13 +38,13 @@ def built(tmp_path_factory) -> tuple[Path, bytes]:
     """A cache dir with a freshly built small index, and that index's bytes."""
     cache = tmp_path_factory.mktemp("gazcache")
     g = gz.ensure_index(cache, bundled=False)
-    assert g.lookup(gz.normalize("Ukraine"))
+    assert g.lookup(normalize("Ukraine"))
     return cache, _small_path(cache).read_bytes()
 
 
 def _check_rebuilt(cache: Path, marker: Path) -> None:
     g = gz.ensure_index(cache, bundled=False)
-    ua = [g.entry(i) for i in g.lookup(gz.normalize("Ukraine"))]
+    ua = [g.entry(i) for i in g.lookup(normalize("Ukraine"))]
     assert any(e.feature == "country" and e.country == "UA" for e in ua)
     assert not marker.exists()
     with np.load(_small_path(cache), allow_pickle=False) as npz:  # a real index again
@@ -60,7 +61,7 @@ def test_index_is_npz_without_pickles_and_loads(built) -> None:
     g = gz.open_index(_small_path(cache))
     entries = [g.entry(i) for i in range(len(g))]  # every name decodes from the blob
     assert len(entries) > 200 and all(e.name for e in entries)
-    assert "Ukraine" in {g.entry(i).name for i in g.lookup(gz.normalize("Ukraine"))}
+    assert "Ukraine" in {g.entry(i).name for i in g.lookup(normalize("Ukraine"))}
 
 
 def test_pickle_planted_as_the_index_is_never_unpickled(built, tmp_path: Path) -> None:
@@ -107,8 +108,9 @@ def test_damaged_index_is_rebuilt(built, tmp_path: Path, damage: str) -> None:
 
 def test_numpy_version_is_part_of_the_key(tmp_path: Path, monkeypatch) -> None:
     before = gz.index_path(tmp_path)
-    real = gz._version
-    monkeypatch.setattr(gz, "_version", lambda pkg: "0.0-other" if pkg == "numpy" else real(pkg))
+    real = gz.package_version
+    monkeypatch.setattr(gz, "package_version",
+                        lambda pkg: "0.0-other" if pkg == "numpy" else real(pkg))
     assert gz.index_path(tmp_path) != before
 
 

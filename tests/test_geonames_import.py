@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from frontwire.cli.gazetteer import gazetteer as gazetteer_cli
 from frontwire.errors import GazetteerFormatError
 from frontwire.places import extract_places
-from frontwire.places.gazetteer import build, normalize, open_index
+from frontwire.places.cache import build, open_index
 from frontwire.places.geonames_import import import_files
+from frontwire.places.names import normalize
 
 
 def geoname(gid, name, alts, lat, lon, fclass, fcode, cc, admin1, pop):
@@ -101,7 +102,7 @@ def test_imported_villages_resolve(dumps, tmp_path, nlp):
 
 def test_cli_import_reports_and_rebuilds(dumps, tmp_path, monkeypatch):
     built = []
-    monkeypatch.setattr("frontwire.places.gazetteer.build",
+    monkeypatch.setattr("frontwire.places.cache.build",
                         lambda *, cache_dir: built.append(cache_dir) or tmp_path / "x.pkl")
     result = CliRunner().invoke(gazetteer_cli, ["import", str(dumps["ua"]), "--cache-dir",
                                                 str(tmp_path / "c")])

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from frontwire.places import extract_places, place_for
-from frontwire.places.gazetteer import fold, normalize
+from frontwire.places.names import fold, normalize
 from frontwire.places.resolve import haversine_km
 
 BAKHMUT = (48.594, 37.999)

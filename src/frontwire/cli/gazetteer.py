@@ -52,7 +52,7 @@ def import_cmd(files: tuple[str, ...], cache_dir: str | None) -> None:
       frontwire gazetteer import UA.zip
       frontwire gazetteer import cities500.zip admin1CodesASCII.txt alternateNamesV2.zip
     """
-    from ..places.gazetteer import build, clear_cache
+    from ..places.cache import build, clear_cache
     from ..places.geonames_import import import_files
 
     cache = _cache_dir(cache_dir)
@@ -77,7 +77,7 @@ def build_cmd(cache_dir: str | None) -> None:
     Example:
       frontwire gazetteer build
     """
-    from ..places.gazetteer import build, clear_cache
+    from ..places.cache import build, clear_cache
 
     started = time.perf_counter()
     path = build(cache_dir=_cache_dir(cache_dir))
@@ -95,7 +95,7 @@ def info_cmd(cache_dir: str | None, as_json: bool) -> None:
     Example:
       frontwire gazetteer info --json
     """
-    from ..places.gazetteer import load_gazetteer
+    from ..places.cache import load_gazetteer
 
     started = time.perf_counter()
     info = load_gazetteer(cache_dir=_cache_dir(cache_dir)).info()

@@ -1,4 +1,4 @@
-"""Places: gazetteer build and import, recognition, resolution, and "where" for a clause.
+"""Places: the gazetteer, recognition, resolution, and "where" for a clause.
 
 Public interface used by the pipeline::
 
@@ -6,8 +6,11 @@ Public interface used by the pipeline::
     places = extract_places(doc, gazetteer=gaz)
     where = place_for(start, end, places, doc)  # the place of a clause's locative phrase
 
-A stage: may import ``model``, ``nlp``, ``data``, ``errors``, ``geo``/``countries``; never the
-store, the record, jobs, the API or the CLI.
+The gazetteer, one job a module: ``names`` (how a name becomes a key), ``gazetteer`` (the
+index in memory and its lookups), ``sources`` (what the index is compiled from), ``cache``
+(the index file, its key, the one loaded per process), ``geonames_import`` (GeoNames dumps a
+user adds). Then ``recognize``, ``resolve`` and ``locate``. A stage: it imports the model, the
+data files, ``nlp``, ``geo`` and ``config``, never the store, the record, jobs, API or CLI.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ..model import Place
-from .gazetteer import Gazetteer, load_gazetteer
+from .cache import load_gazetteer
+from .gazetteer import Gazetteer
 from .locate import place_for
 from .recognize import recognize as _recognize
 from .resolve import THRESHOLD

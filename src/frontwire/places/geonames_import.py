@@ -87,10 +87,15 @@ def _float(value: str, low: float, high: float) -> float:
     return x
 
 
+def imports_dir(cache_dir: str | os.PathLike[str]) -> Path:
+    """Where imported GeoNames rows are kept, beside the index in the cache dir."""
+    return Path(cache_dir) / "gazetteer-imports"
+
+
 def import_files(paths: list[str | os.PathLike[str]], *, cache_dir: str | os.PathLike[str]
                  ) -> list[ImportReport]:
     """Import GeoNames files into the cache; returns one report per file (or zip member)."""
-    out_dir = Path(cache_dir) / "gazetteer-imports"
+    out_dir = imports_dir(cache_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     reports = []
     for p in paths:

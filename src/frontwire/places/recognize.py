@@ -28,7 +28,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import data
 from ..nlp import doc_text
-from .gazetteer import Gazetteer, normalize
+from .gazetteer import Gazetteer
+from .names import normalize
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _HYPHENS = frozenset({"-", "–", "‑"})

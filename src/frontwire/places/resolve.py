@@ -29,7 +29,8 @@ from spacy.tokens import Doc
 from ..geo import haversine_km
 from ..model import Place
 from ..nlp import doc_text, token_lowers
-from .gazetteer import Entry, Gazetteer, fold, normalize
+from .gazetteer import Entry, Gazetteer
+from .names import fold, normalize
 from .recognize import PLACE_LABELS, Mention, words
 
 THRESHOLD = 0.35  # a resolution scoring below this leaves geonameid/lat/lon empty
