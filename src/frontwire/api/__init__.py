@@ -1,8 +1,9 @@
 """The REST API (FastAPI): ``create_app(db_path, token=None)``; run with ``frontwire serve``.
 
-Owns the HTTP interface over a store: read endpoints, ``POST /articles`` (through the record's
-one path), error bodies, the map page. May import the store, the record, the pipeline, ``ingest``;
-never jobs or the CLI.
+``app`` is the factory (settings, store, middleware, error handlers, the page), ``errors`` the
+one error shape and its OpenAPI declarations, ``params`` the parameters and the service the
+routes share, ``routes`` one router per resource. The API may import the store, the record, the
+readers and the pipeline; never jobs or the CLI (nor do the jobs import it).
 """
 
 from .app import MAX_BODY, create_app

@@ -3,14 +3,17 @@
 Filters are keyword-only and always passed as SQL parameters, never formatted into SQL.
 Events are filtered by ``filters.EventFilter`` and ``filters.where`` (the exports' and the
 API's builder), not here.
+``list_places`` and ``list_claims`` also serve the API's ``/places`` and ``/claims`` pages: the
+columns it returns, and keyset pagination on (article_id, seq).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from .base import Store
+from .base import Reader, Store
 from .filters import EventFilter, from_clause, where
 
 
@@ -41,9 +44,37 @@ def list_events(store: Store, *, limit: int = 1000, **filters: Any) -> list[dict
         params + [limit])
 
 
-def list_places(store: Store, *, country: str | None = None, name: str | None = None,
+# The columns ``frontwire places`` and ``frontwire claims`` list, in this order; the API asks
+# for its own (with ``seq``, its cursor key). Names from the code, never from a request.
+PLACE_COLUMNS = ("article_id", "text", "start", "end", "name", "feature", "admin1", "country",
+                 "lat", "lon", "score", "geonameid")
+CLAIM_COLUMNS = ("article_id", "id", "speaker", "speaker_type", "speaker_role", "cue", "channel",
+                 "direct", "date_start", "date_end", "cites", "text")
+
+
+def _columns(alias: str, columns: Sequence[str]) -> str:
+    if not all(c.isidentifier() for c in columns):
+        raise ValueError(f"not column names: {columns!r}")
+    return ", ".join(f'{alias}."{c}"' for c in columns)
+
+
+def _and(where: str, cond: str) -> str:
+    return (where + " AND " if where else " WHERE ") + cond
+
+
+def _after(where: str, params: list[Any], alias: str,
+           after: tuple[str, int] | None) -> tuple[str, list[Any]]:
+    """Keyset pagination: only rows after (article_id, seq) ``after``, in that order."""
+    if after is None:
+        return where, params
+    return _and(where, f"({alias}.article_id, {alias}.seq) > (?, ?)"), params + list(after)
+
+
+def list_places(store: Store | Reader, *, country: str | None = None, name: str | None = None,
                 article: str | None = None, resolved: bool | None = None,
-                limit: int = 1000) -> list[dict[str, Any]]:
+                limit: int = 1000, after: tuple[str, int] | None = None,
+                columns: Sequence[str] = PLACE_COLUMNS) -> list[dict[str, Any]]:
+    """Place mentions in (article_id, seq) order; ``after`` starts past that key (a page)."""
     where, params = _where([
         ("p.country = upper(?)", country),
         ("(lower(p.name) = lower(?) OR lower(p.text) = lower(?))", name),
@@ -54,27 +85,37 @@ def list_places(store: Store, *, country: str | None = None, name: str | None = 
     if resolved is not None:
         cond = "p.geonameid IS NOT NULL OR p.lat IS NOT NULL" if resolved else \
             "p.geonameid IS NULL AND p.lat IS NULL"
-        where = (where + " AND " if where else " WHERE ") + f"({cond})"
+        where = _and(where, f"({cond})")
+    where, params = _after(where, params, "p", after)
     return store.rows(
-        "SELECT p.article_id, p.text, p.start, p.\"end\", p.name, p.feature, p.admin1, p.country, "
-        f"p.lat, p.lon, p.score, p.geonameid FROM places p{where} "
+        f"SELECT {_columns('p', columns)} FROM places p{where} "
         "ORDER BY p.article_id, p.seq LIMIT ?", params + [limit])
 
 
-def list_claims(store: Store, *, speaker: str | None = None, channel: str | None = None,
-                since: date | None = None, article: str | None = None,
-                limit: int = 1000) -> list[dict[str, Any]]:
+def list_claims(store: Store | Reader, *, speaker: str | None = None,
+                channel: str | None = None, since: date | None = None,
+                article: str | None = None, limit: int = 1000,
+                order: Literal["published", "article"] = "published",
+                after: tuple[str, int] | None = None,
+                columns: Sequence[str] = CLAIM_COLUMNS) -> list[dict[str, Any]]:
+    """Claims, by their article's publication date or (``order="article"``) in (article_id,
+    seq) order, where ``after`` starts past that key (a page)."""
+    if after is not None and order != "article":
+        raise ValueError("after is a key of the article order")
     where, params = _where([
         ("lower(c.speaker) LIKE '%' || lower(?) || '%'", speaker),
         ("lower(c.channel) = lower(?)", channel),
         ("coalesce(c.date_end, c.date_start, a.published) >= ?", since),
         ("c.article_id = ?", article),
     ])
+    where, params = _after(where, params, "c", after)
+    by_date = order == "published"
+    # The article is joined only for what needs it: its date (to filter or to order by).
+    join = " JOIN articles a ON a.id = c.article_id" if by_date or since is not None else ""
     return store.rows(
-        "SELECT c.article_id, c.id, c.speaker, c.speaker_type, c.speaker_role, c.cue, c.channel, "
-        "c.direct, c.date_start, c.date_end, c.cites, c.text "
-        f"FROM claims c JOIN articles a ON a.id = c.article_id{where} "
-        "ORDER BY a.published NULLS LAST, c.article_id, c.seq LIMIT ?", params + [limit])
+        f"SELECT {_columns('c', columns)} FROM claims c{join}{where} ORDER BY "
+        f"{'a.published NULLS LAST, ' if by_date else ''}c.article_id, c.seq LIMIT ?",
+        params + [limit])
 
 
 def list_articles(store: Store, *, source: str | None = None, since: date | None = None,
