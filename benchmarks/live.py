@@ -6,7 +6,7 @@ Three measures, each made for both modes in the same run on the same articles:
 
 - ingest: ``jobs.ingest`` with one in-process pipeline (NLP, dedup, writes, clusters), the
   ``frontwire ingest`` path; articles/s.
-- writes only: the same Results stored back to back (``batch.store_result`` + cluster update, the
+- writes only: the same Results stored back to back (``record.store_result`` + cluster update, the
   ``frontwire load`` path): the worst case for "live", which then lets go and retakes the file
   every second with no NLP pause to hide it.
 - API: ``GET /events?limit=100`` over a real server, requests 0.2 s apart (longer than the
@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import generate
 
 from frontwire import jobs
-from frontwire.jobs.batch import LoadSummary, store_result
 from frontwire.model import Result
 from frontwire.pipeline import Pipeline
+from frontwire.record import store_result
 from frontwire.record.clusters import update as update_clusters
 from frontwire.store import open_store
 
@@ -59,9 +59,8 @@ def ingest(pipe: Pipeline, inputs: Path, db: Path, *, held: bool) -> float:
 def writes(results: list[Result], db: Path, *, held: bool) -> float:
     with open_store(db) as store, _hold(store, held):
         t0 = time.perf_counter()
-        summary = LoadSummary()
         for r in results:
-            store_result(store, r, origin="bench", model="bench", summary=summary)
+            store_result(store, r, origin="bench", model="bench")
         update_clusters(store, [r.id for r in results])
         return len(results) / (time.perf_counter() - t0)
 

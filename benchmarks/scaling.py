@@ -27,9 +27,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import generate, write_jsonl
 
 from frontwire.ingest import read_jsonl
-from frontwire.jobs.batch import LocalPool, run_batch
+from frontwire.jobs.batch import run_batch
 from frontwire.model import Article
 from frontwire.pipeline import Pipeline
+from frontwire.pipeline.pool import LocalPool
 
 
 def pool_rate(articles: list[Article], *, workers: int, pipe: Pipeline) -> dict[str, float]:

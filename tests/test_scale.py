@@ -11,8 +11,10 @@ import pytest
 from news_texts import REPORTS
 
 from frontwire.ingest import read_inputs
-from frontwire.jobs.batch import LocalPool, find_shards, read_shard, run_batch, shard_key
+from frontwire.jobs.batch import run_batch
+from frontwire.jobs.shards import find_shards, read_shard, shard_key
 from frontwire.model import Article, Rejection, Result
+from frontwire.pipeline.pool import LocalPool
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "frontwire" / "data" / "samples"
 

@@ -155,12 +155,12 @@ def ingest(paths: tuple[str, ...], db: str | None, published: date | None, force
       cat story.txt | frontwire ingest - --db news.duckdb
     """
     from .. import jobs
-    from ..jobs.batch import LocalPool, default_workers
+    from ..pipeline.pool import LocalPool, default_workers
     from ..store import describe, open_store
 
     pipe = _pipeline(model)
     db = db or pipe.settings.db
-    # One writer (this process) and a pool of extracting workers (frontwire.batch).
+    # One writer (this process) and a pool of extracting workers (frontwire.pipeline.pool).
     with open_store(db) as store, LocalPool(pipe, workers=workers or default_workers()) as pool:
         total = _count_inputs(paths)
         show_bar = total > 1 and sys.stderr.isatty()

@@ -1,7 +1,7 @@
 """Commands of the scale layer: ``frontwire batch`` and ``frontwire load``.
 
 Registered on the main group by ``register(main)`` (see the end of ``cli.py``); thin wrappers
-over ``frontwire.batch``.
+over ``frontwire.jobs.batch``.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
 JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
 KNOWN_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
 WARC_SUFFIXES = (".warc", ".warc.gz")  # read by .warc.read_warc, record by record
+INPUT_SUFFIXES = (*sorted(KNOWN_EXTENSIONS), *WARC_SUFFIXES)  # what a folder of inputs holds
 DEFAULT_MAX_BYTES = 5_000_000
 MIN_HTML_WORDS = 12
 
@@ -152,8 +153,14 @@ def _kind_of(path: Path) -> str | None:
     return None
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
-    """Files named, and files under directories (recursive, known extensions, sorted)."""
+def expand_paths(paths: Iterable[str], *,
+                 suffixes: tuple[str, ...] = INPUT_SUFFIXES) -> Iterator[str | Path]:
+    """Files named, and files under directories (recursive, sorted, hidden ones skipped).
+
+    Under a directory only names ending in one of ``suffixes`` count (any case); a file named
+    is kept whatever its name, and a missing one too, so its reader rejects it by name. ``-``
+    (stdin) passes through. The one walker of inputs: ``read_inputs`` and batch shards use it.
+    """
     for p in paths:
         if p == "-":
             yield p
@@ -161,8 +168,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and (child.suffix.lower() in KNOWN_EXTENSIONS or child.name.lower()
-                                        .endswith(WARC_SUFFIXES)) and not any(
+                if child.is_file() and child.name.lower().endswith(suffixes) and not any(
                         part.startswith(".") for part in child.relative_to(path).parts):
                     yield child
         else:

@@ -258,21 +258,9 @@ def _parquet(rows: Iterator[dict[str, Any]], out: Any) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([
-        ("id", pa.string()), ("article_id", pa.string()), ("event_id", pa.string()),
-        ("cluster_id", pa.string()), ("event_type", pa.string()), ("sub_event_type", pa.string()),
-        ("actor1_name", pa.string()), ("actor1_country", pa.string()),
-        ("actor1_kind", pa.string()), ("actor2_name", pa.string()),
-        ("actor2_country", pa.string()), ("actor2_kind", pa.string()),
-        ("location_name", pa.string()), ("geonameid", pa.int64()), ("country", pa.string()),
-        ("admin1", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()),
-        ("geo_precision", pa.int32()), ("date_start", pa.date32()), ("date_end", pa.date32()),
-        ("date_precision", pa.string()), ("fatalities", pa.int32()), ("claimed_by", pa.string()),
-        ("claim_id", pa.string()), ("channel", pa.string()), ("confidence", pa.float64()),
-        ("sources", pa.list_(pa.string())), ("article_url", pa.string()),
-        ("article_title", pa.string()), ("published", pa.date32()),
-        ("evidence", pa.list_(pa.string())),
-    ])
+    from .arrow import export_schema
+
+    schema = export_schema(PLAIN_COLUMNS)
     n = 0
     with pq.ParquetWriter(out, schema) as writer:
         chunk: list[dict[str, Any]] = []
