@@ -2,7 +2,8 @@
 
 Owns the key functions the gazetteer is built and queried with (``normalize``, ``fold``,
 ``key_hash``) and ``is_latin``; the index stores hashes of these keys, so a change here changes
-what every lookup finds (the index fingerprint covers this file). Imports nothing of frontwire.
+what every lookup finds (the index fingerprint covers this file and ``data/transliteration.yaml``,
+where the letter and fold rules are). Imports only the data loader of frontwire.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import hashlib
 import re
 import unicodedata
 
-_TRANS = str.maketrans({
-    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d",
-    "Đ": "D", "ı": "i", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "ħ": "h",
-})
+from .. import data
+from ..errors import DataFileError
+
+_RULES = "transliteration.yaml"
+_TRANS = str.maketrans({str(k): str(v) for k, v in data.section(_RULES, "letters").items()})
 _APOS = re.compile(r"[’'ʼ`´ʹ‘ʻ]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -39,9 +41,19 @@ def is_latin(text: str) -> bool:
     return _strip_marks(text).isascii()
 
 
-_FOLD_PAIRS = (("shch", "sc"), ("sch", "s"), ("kh", "h"), ("zh", "z"), ("ch", "c"), ("sh", "s"),
-               ("ts", "c"), ("tz", "c"), ("cz", "c"), ("sz", "s"), ("ph", "f"), ("ck", "k"),
-               ("w", "v"), ("j", "i"), ("y", "i"), ("q", "k"), ("x", "ks"), ("ou", "u"))
+
+
+def _pairs(key: str) -> tuple[tuple[str, str], ...]:
+    pairs = data.section(_RULES, key, kind=list)
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+               for p in pairs):
+        raise DataFileError(f"key {key!r} must list [from, to] pairs of letters",
+                            origin=f"data/{_RULES}")
+    return tuple((a, b) for a, b in pairs)
+
+
+_FOLD_PAIRS = _pairs("fold_pairs")
+_AFTER_COLLAPSE = _pairs("after_collapse")
 _REPEAT = re.compile(r"(.)\1+")
 
 
@@ -56,7 +68,9 @@ def fold(key: str) -> str:
     for old, new in _FOLD_PAIRS:
         out = out.replace(old, new)
     out = _REPEAT.sub(r"\1", out)
-    return out.replace("ie", "i")
+    for old, new in _AFTER_COLLAPSE:
+        out = out.replace(old, new)
+    return out
 
 
 def key_hash(key: str) -> int:

