@@ -44,7 +44,7 @@ def test_every_contract_field_is_in_output_md() -> None:
 
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
     readme = (ROOT / "README.md").read_text()
-    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, flags=re.S)
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, flags=re.DOTALL)
     assert len(blocks) >= 2
     demo, tests = blocks[0].strip(), blocks[1].strip()
     assert "frontwire demo" in demo and "pip install" in demo

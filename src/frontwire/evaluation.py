@@ -44,7 +44,7 @@ KINDS = ("clean", "places", "times", "events", "claims")
 def _norm(s: str | None) -> str:
     s = (s or "").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     s = " ".join(s.lower().split())
-    return s[4:] if s.startswith("the ") else s
+    return s.removeprefix("the ")
 
 
 def load_gold(path: str | Path) -> dict[str, Any]:

@@ -450,9 +450,9 @@ def check_floors(report: Any, path: str) -> list[str]:
     return failures
 
 
-from .gazetteer import gazetteer as _gazetteer  # noqa: E402
-from .record import register as _register_record  # noqa: E402  (commands of the record layer)
-from .scale import register as _register_scale  # noqa: E402
+from .gazetteer import gazetteer as _gazetteer
+from .record import register as _register_record
+from .scale import register as _register_scale
 
 _register_record(main)
 _register_scale(main)
