@@ -10,7 +10,7 @@ import pytest
 from record_helpers import REWRITE, WIRE, result, story_event, three_outlets, write_all
 
 from frontwire.model import Location
-from frontwire.record import clusters
+from frontwire.record import clusters, linking
 from frontwire.store import open_store
 
 D = date(2023, 1, 3)
@@ -69,7 +69,7 @@ def test_pairs(db_target, label, opts, one, incremental):
     ((1, 1), 25.0), ((1, 2), 100.0), ((2, 3), 600.0), ((None, 1), None),
 ])
 def test_radius_depends_on_precision(precisions, radius):
-    assert clusters.radius_km(*precisions) == radius
+    assert linking.radius_km(*precisions) == radius
 
 
 @pytest.mark.parametrize("claimant, side", [
@@ -84,11 +84,11 @@ def test_radius_depends_on_precision(precisions, radius):
     (None, None),
 ])
 def test_claimant_side(claimant, side):
-    assert clusters.claimant_side(claimant) == side
+    assert linking.claimant_side(claimant) == side
 
 
 def test_claimant_side_falls_back_to_named_actor():
-    assert clusters.claimant_side("Azov brigade", actors=[("Azov brigade", "UA")]) == "UA"
+    assert linking.claimant_side("Azov brigade", actors=[("Azov brigade", "UA")]) == "UA"
 
 
 def test_cluster_keeps_claimants_by_side_and_conflicts(db_target, tmp_path):

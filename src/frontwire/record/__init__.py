@@ -3,8 +3,8 @@
 This package owns what happens to a ``Result`` after the pipeline: ``store_result`` is the one
 path into the record, used by ``ingest``, batch ``load``, ``watch`` and ``POST /articles``
 alike; ``Recorder`` collects what changed and updates the clusters once at the end. Beside it:
-``dedup`` (near-duplicate articles kept as sources), ``clusters`` (the same event told by
-several articles), ``export`` (ACLED CSV, GeoJSON, Parquet, ...) and ``arrow`` (the one set of
+``dedup`` (near-duplicate articles kept as sources), ``linking`` (when two events are one
+incident) and ``clusters`` (storing and updating those incidents), ``export`` (ACLED CSV, GeoJSON, Parquet, ...) and ``arrow`` (the one set of
 Arrow schemas for stored records, shared by the batch partitions and the Parquet export).
 
 May import: ``model``, ``errors``, ``data``, ``store``, ``geo``/``countries``. Never the

@@ -25,7 +25,7 @@ from ..countries import country_name
 from ..model import record_id
 from ..store.base import Store
 from ..store.filters import EVENT_COLUMNS, EVENT_FROM, SORT_KEY, EventFilter, where
-from .clusters import record_config
+from .linking import record_config
 
 FORMATS = ("acled-csv", "csv", "json", "geojson", "parquet")
 
