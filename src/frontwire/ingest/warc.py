@@ -18,11 +18,7 @@ from pathlib import Path
 from ..errors import BadRecord, InputError, MissingInput
 from ..model import Article, Rejection
 from .decode import decode_bytes
-from .readers import WARC_SUFFIXES, article_from_html, parse_date
-
-
-def is_warc(path: str | Path) -> bool:
-    return str(path).lower().endswith(WARC_SUFFIXES)
+from .readers import article_from_html, parse_date
 
 
 def _is_html(content_type: str | None) -> bool:

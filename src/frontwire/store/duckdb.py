@@ -286,8 +286,3 @@ class DuckDBStore(Store):
 
     def _is_duplicate_key(self, exc: Exception) -> bool:
         return isinstance(exc, duckdb.ConstraintException)
-
-
-def open_duckdb(path: str | Path, *, read_only: bool = False) -> DuckDBStore:
-    """Open (and create or migrate, unless read-only) a frontwire DuckDB database."""
-    return DuckDBStore(path, read_only=read_only)
