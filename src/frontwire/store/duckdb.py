@@ -10,7 +10,7 @@ another process holds the file is retried with backoff for ``wait`` seconds (30 
 for readers) before ``StoreLocked``. That is how ``frontwire serve`` (one short read-only opening
 per request burst) and ``ingest``/``watch``/``load`` share one file.
 
-Opening costs about 20 ms (measured in docs/benchmarks.md), which is why the file is kept for a
+Opening costs about 40 ms (measured in docs/benchmarks.md), which is why the file is kept for a
 burst rather than reopened per statement. A process killed mid-write leaves the last committed
 state: DuckDB replays only committed transactions from its WAL.
 """
