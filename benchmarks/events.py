@@ -1,5 +1,5 @@
-"""Events benchmark: the project's own gold set (eval/events) and, when present, the shared
-Bakhmut example, scored with ``frontwire.evaluation.score`` (the rules of
+"""Events benchmark: the project's own gold set (eval/events, or the gold files given, such as
+eval/voa/*.gold.json on the VOA stories) and, when present, the shared Bakhmut example, scored with ``frontwire.evaluation.score`` (the rules of
 ../shared/examples/README.md).
 
 Each article goes through the whole ``frontwire.Pipeline`` (clean -> spaCy -> places -> times
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    from frontwire.evaluation import Score, load_gold, score
+    from frontwire.evaluation import Score, article_text, load_gold, score
     from frontwire.pipeline import Pipeline
 
     paths = [Path(p) for p in args.gold] or sorted(EVAL.glob("*.gold.json"))
@@ -43,16 +43,19 @@ def main(argv: list[str] | None = None) -> int:
     t_load = time.perf_counter() - t0
     total = Score()
     files = []
+    quiet: list[int] = []  # output events on each article whose gold has no (required) event
     t0 = time.perf_counter()
     for p in paths:
         gold = load_gold(p)
         art = gold["article"]
-        text = (p.parent / art["file"]).read_text(encoding="utf-8")
+        text = article_text(p, gold)
         pub = dt.date.fromisoformat(art["published"]) if art.get("published") else None
         res = pipe.extract(text, published=pub)
         s = score(res, gold)["events"]
         total.add(s)
         files.append((p.name, s))
+        if not [e for e in gold.get("events", []) if not e.get("optional")]:
+            quiet.append(len(res.events))
         if args.verbose:
             print(f"## {p.name}: P={s.precision:.2f} R={s.recall:.2f}")
             for m in s.misses:
@@ -80,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n| attribute | accuracy | right/total |\n|---|---|---|")
     for k, a in d["attributes"].items():
         print(f"| {k} | {a['accuracy']:.3f} | {a['right']}/{a['total']} |")
+    if quiet:
+        print(f"\narticles with no gold event: {len(quiet)}; given at least one event: "
+              f"{sum(1 for n in quiet if n)}; events output on them: {sum(quiet)}")
     print(f"\nmodel+gazetteer load {t_load:.1f} s; {len(paths)} articles in {t_run:.2f} s")
     return 0
 

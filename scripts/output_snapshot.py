@@ -25,6 +25,8 @@ def corpus() -> list[tuple[str, str, date | None]]:
     golds = sorted(ROOT.glob("eval/*/*.gold.json")) + sorted(SHARED.glob("examples/*.gold.json"))
     for gold in golds:
         art = json.loads(gold.read_text(encoding="utf-8"))["article"]
+        if "file" not in art:  # annotates a JSON Lines record (eval/voa): its corpus is below
+            continue
         text = (gold.parent / art["file"]).read_text(encoding="utf-8")
         pub = date.fromisoformat(art["published"]) if art.get("published") else None
         items.append((str(gold.relative_to(gold.parents[1])), text, pub))

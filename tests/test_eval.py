@@ -142,3 +142,34 @@ def test_eval_command_json_and_floors(pipeline, tmp_path: Path) -> None:
     assert res.exit_code == 1 and "below floor: claims f1" in res.stderr
     res = runner.invoke(main, ["eval", str(tmp_path / "missing.gold.json")])
     assert res.exit_code == 1 and "does not exist" in res.stderr
+
+
+def test_gold_can_annotate_a_record_of_a_json_lines_corpus(tmp_path, pipeline):
+    """eval/voa: the gold names a record of a corpus read where it lies, never copied beside it."""
+    from frontwire.evaluation import article_text, evaluate, load_gold
+
+    corpus = tmp_path / "corpus" / "news.jsonl"
+    corpus.parent.mkdir()
+    text = ("Russian forces shelled the city of Kherson on Tuesday, killing two civilians, the "
+            "regional governor said.")
+    corpus.write_text(json.dumps({"id": "a1", "text": "Another story."}) + "\n"
+                      + json.dumps({"id": 7, "text": text}) + "\n", encoding="utf-8")
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    gold = {"format": "frontwire-gold/1",
+            "article": {"jsonl": "../corpus/news.jsonl", "id": "7", "published": "2024-03-06"},
+            "events": [{"event_type": "Explosions/Remote violence",
+                        "evidence_contains": "shelled the city of Kherson"}]}
+    path = gold_dir / "7.gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    assert article_text(path, load_gold(path)) == text
+    report = evaluate([path], pipeline=pipeline)
+    assert report.totals["events"].matched == 1
+    gold["article"]["id"] = "missing"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    with pytest.raises(GoldError, match="article.id 'missing' is not in ../corpus/news.jsonl"):
+        evaluate([path], pipeline=pipeline)
+    gold["article"]["jsonl"] = "../nowhere.jsonl"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    with pytest.raises(GoldError, match="does not exist"):
+        load_gold(path)

@@ -1,6 +1,8 @@
 """``frontwire eval``: score the pipeline against gold files (format ``frontwire-gold/1``).
 
-The scoring rules are those of ``../shared/examples/README.md``, restated here:
+The scoring rules are those of ``../shared/examples/README.md``, restated here. The gold names
+its article as ``article.file`` (next to the gold file) or, for a corpus read where it lies, as
+``article.jsonl`` (a JSON Lines file, relative to the gold file) and ``article.id`` (eval/voa).
 
 - clean: every ``must_not_contain`` string is absent from the cleaned text and every
   ``must_contain`` string is present.
@@ -60,14 +62,40 @@ def load_gold(path: str | Path) -> dict[str, Any]:
         raise GoldError(f"is not a {GOLD_FORMAT} gold file (missing \"format\": \"{GOLD_FORMAT}\")",
                         origin=str(p))
     art = gold.get("article")
-    if not isinstance(art, dict) or "file" not in art:
-        raise GoldError("has no article.file naming the article next to it", origin=str(p))
-    if not (p.parent / art["file"]).is_file():
+    if isinstance(art, dict) and "jsonl" in art:
+        if "id" not in art:
+            raise GoldError("names article.jsonl but no article.id", origin=str(p))
+        if not (p.parent / art["jsonl"]).is_file():
+            raise GoldError(f"names JSON Lines file {art['jsonl']!r}, which does not exist",
+                            origin=str(p))
+    elif not isinstance(art, dict) or "file" not in art:
+        raise GoldError("has no article.file naming the article next to it (or article.jsonl "
+                        "and article.id)", origin=str(p))
+    elif not (p.parent / art["file"]).is_file():
         raise GoldError(f"names article {art['file']!r}, which is not next to it", origin=str(p))
     for kind in ("places", "times", "events", "claims"):
         if not isinstance(gold.get(kind, []), list):
             raise GoldError(f"{kind} must be a list", origin=str(p))
     return gold
+
+
+def article_text(path: str | Path, gold: dict[str, Any]) -> str:
+    """The text a gold file annotates: ``article.file`` next to it, or the record with
+    ``article.id`` in the JSON Lines file ``article.jsonl`` (a corpus read where it lies, such as
+    ``../shared/data/news/voa-dev.jsonl``, never copied beside the gold)."""
+    p, art = Path(path), gold["article"]
+    if "jsonl" not in art:
+        return (p.parent / art["file"]).read_text(encoding="utf-8")
+    with (p.parent / art["jsonl"]).open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise GoldError(f"{art['jsonl']} line {n} is not JSON ({exc.msg})",
+                                origin=str(p)) from exc
+            if isinstance(rec, dict) and str(rec.get("id")) == str(art["id"]):
+                return str(rec["text"])
+    raise GoldError(f"article.id {art['id']!r} is not in {art['jsonl']}", origin=str(p))
 
 
 @dataclass
@@ -379,7 +407,7 @@ def evaluate(gold_paths: list[str | Path], *, pipeline: Any) -> Report:
     files = []
     for path, gold in golds:
         art = gold["article"]
-        text = (path.parent / art["file"]).read_text(encoding="utf-8")
+        text = article_text(path, gold)
         result = pipeline.extract(text, published=_d(art.get("published")))
         scores = score(result, gold)
         for kind, sc in scores.items():
