@@ -122,6 +122,9 @@ def test_ingest_then_readers(runner: CliRunner, tmp_path: Path) -> None:
     assert {r["id"] for r in json.loads(res.stdout)} >= {"wire-001"}
     res = runner.invoke(main, ["events", "--db", db, "--since", "not-a-date"])
     assert res.exit_code == 2 and "not a date" in res.output
+    # dates the wrong way round are a usage error, as in 'export', not an empty list
+    res = runner.invoke(main, ["events", "--db", db, "--since", "2023-02-01", "--until", "2023-01-01"])
+    assert res.exit_code == 2 and "after until" in res.output
     res = runner.invoke(main, ["events", "--db", str(tmp_path / "absent.duckdb")])
     assert res.exit_code == 1 and "no such database" in res.stderr
 

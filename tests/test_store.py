@@ -204,3 +204,19 @@ def test_overlapping_leases_still_let_go_of_the_file(tmp_path: Path) -> None:
         t.join(10)
     store.close()
     assert len({id(c) for c in seen}) >= 3
+
+
+def test_readers_take_empty_and_repeated_filter_values(tmp_path: Path) -> None:
+    """A filter used twice in one clause gets its value twice, also when it is empty or equals
+    another filter's value ('places --name ""' failed with a parameter count error)."""
+    from frontwire.model import Place, Result
+    from frontwire.store import list_articles, list_places
+
+    res = Result(id="a1", text="Shelling hit UA today.", title="UA", places=[
+        Place(text="UA", start=13, end=15, name="Ukraine", feature="country", country="UA")])
+    with open_store(tmp_path / "r.duckdb") as store:
+        store.write(res)
+        assert list_places(store, name="") == []
+        assert [p["text"] for p in list_places(store, country="UA", name="UA")] == ["UA"]
+        assert [a["id"] for a in list_articles(store, search="")] == ["a1"]
+        assert [a["id"] for a in list_articles(store, search="ua", source=None)] == ["a1"]

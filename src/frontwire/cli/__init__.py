@@ -230,12 +230,16 @@ def events(db: str | None, event_type: str | None, country: str | None,
       frontwire events --country UA --format csv > events.csv
       frontwire events --actor-country RU --country UA
     """
+    from ..errors import BadQuery
     from ..store import list_events
 
     with _open_read(db) as store:
-        rows = list_events(store, event_type=event_type, country=country,
-                           actor_country=actor_country, since=since, until=until,
-                           article=article, limit=limit)
+        try:
+            rows = list_events(store, event_type=event_type, country=country,
+                               actor_country=actor_country, since=since, until=until,
+                               article=article, limit=limit)
+        except BadQuery as exc:  # a usage error, as in 'export'
+            raise click.BadParameter(exc.message) from exc
     _reader_output(rows, fmt, None if fmt != "table" else [
         "date_start", "date_end", "event_type", "sub_event_type", "actor1_name", "actor2_name",
         "location_name", "country", "fatalities", "claimed_by", "confidence", "evidence"])

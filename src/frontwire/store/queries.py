@@ -18,10 +18,14 @@ from .filters import EventFilter, from_clause, where
 
 
 def _where(clauses: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """The WHERE of the clauses whose value is not None; a tuple value fills several ``?``."""
     active = [(sql, v) for sql, v in clauses if v is not None]
     if not active:
         return "", []
-    return " WHERE " + " AND ".join(sql for sql, _ in active), [v for _, v in active]
+    params: list[Any] = []
+    for _, v in active:
+        params.extend(v if isinstance(v, tuple) else (v,))
+    return " WHERE " + " AND ".join(sql for sql, _ in active), params
 
 
 def list_events(store: Store, *, limit: int = 1000, **filters: Any) -> list[dict[str, Any]]:
@@ -30,7 +34,7 @@ def list_events(store: Store, *, limit: int = 1000, **filters: Any) -> list[dict
     The WHERE is ``filters.where``'s, the one that exports and the API use, so ``country``
     means the same everywhere: where the event happened (``actor_country`` is either actor's).
     """
-    f = EventFilter(**filters)
+    f = EventFilter(**filters).check()
     sql_where, params = where(f)
     return store.rows(
         "SELECT e.article_id, e.id, e.event_type, e.sub_event_type, e.actor1_name, "
@@ -77,11 +81,10 @@ def list_places(store: Store | Reader, *, country: str | None = None, name: str 
     """Place mentions in (article_id, seq) order; ``after`` starts past that key (a page)."""
     where, params = _where([
         ("p.country = upper(?)", country),
-        ("(lower(p.name) = lower(?) OR lower(p.text) = lower(?))", name),
+        ("(lower(p.name) = lower(?) OR lower(p.text) = lower(?))",
+         None if name is None else (name, name)),
         ("p.article_id = ?", article),
     ])
-    if name:
-        params.insert(params.index(name) + 1, name)
     if resolved is not None:
         cond = "p.geonameid IS NOT NULL OR p.lat IS NOT NULL" if resolved else \
             "p.geonameid IS NULL AND p.lat IS NULL"
@@ -126,10 +129,8 @@ def list_articles(store: Store, *, source: str | None = None, since: date | None
         ("published >= ?", since),
         ("published <= ?", until),
         ("(lower(text) LIKE '%' || lower(?) || '%' OR lower(title) LIKE '%' || lower(?) || '%')",
-         search),
+         None if search is None else (search, search)),
     ])
-    if search:
-        params.insert(params.index(search) + 1, search)
     return store.rows(
         "SELECT id, published, source, title, url, origin, n_places AS places, n_times AS times, "
         "n_claims AS claims, n_events AS events, length(text) AS chars "
